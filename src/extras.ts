@@ -1,0 +1,1 @@
+export { EnhancedEventEmitter, enhancedOnce } from './api/enhancedEvents';
