@@ -1,0 +1,356 @@
+import { EnhancedEventEmitter } from './enhancedEvents';
+import { Logger } from './Logger';
+import type { Channel } from './Channel';
+import { InvalidStateError } from './errors';
+import { checkAppData, clone, generateUUIDv4 } from './utils';
+import * as ortc from '../ortc';
+import type { AppData } from './types';
+import type {
+	RouterDump,
+	RouterEvents,
+	RouterObserverEvents,
+	PipeToRouterOptions,
+	PipeToRouterResult,
+	PipeTransportPair,
+} from './RouterTypes';
+import type { RtpCapabilities, RouterRtpCodecCapability } from '../ortc/rtpParametersTypes';
+import type { Transport } from './Transport';
+import type { Producer } from './Producer';
+import type { DataProducer } from './DataProducer';
+import type { RtpObserver } from './RtpObserver';
+import type { WebRtcTransport } from './WebRtcTransport';
+import type { PlainTransport } from './PlainTransport';
+import type { PipeTransport } from './PipeTransport';
+import type { DirectTransport } from './DirectTransport';
+import type { WebRtcTransportOptions } from './WebRtcTransportTypes';
+import type { PlainTransportOptions } from './PlainTransportTypes';
+import type { PipeTransportOptions } from './PipeTransportTypes';
+import type { DirectTransportOptions } from './DirectTransportTypes';
+import type { ActiveSpeakerObserverOptions } from './ActiveSpeakerObserverTypes';
+import type { AudioLevelObserverOptions } from './AudioLevelObserverTypes';
+import { ActiveSpeakerObserver } from './ActiveSpeakerObserver';
+import { AudioLevelObserver } from './AudioLevelObserver';
+import * as routerTransports from './routerTransports';
+
+const logger = new Logger('Router');
+
+/**
+ * What the transport factories (routerTransports.ts) need from their router.
+ * @private
+ */
+export type RouterContext = {
+	routerId: string;
+	channel: Channel;
+	router: Router;
+	getRouterRtpCapabilities: () => RtpCapabilities;
+	getProducerById: (producerId: string) => Producer | undefined;
+	getDataProducerById: (dataProducerId: string) => DataProducer | undefined;
+	/** Track a new transport (its producers, its close) and emit `newtransport`. */
+	addTransport: (transport: Transport) => void;
+	pipeTransportPairs: Map<string, Promise<PipeTransportPair>>;
+	assertOpen: () => void;
+};
+
+export class Router<RouterAppData extends AppData = AppData> extends EnhancedEventEmitter<RouterEvents> {
+	readonly #internal: { routerId: string };
+	readonly #data: { rtpCapabilities: RtpCapabilities };
+	readonly #channel: Channel;
+	#closed = false;
+	#appData: RouterAppData;
+	readonly #transports = new Map<string, Transport>();
+	readonly #producers = new Map<string, Producer>();
+	readonly #rtpObservers = new Map<string, RtpObserver>();
+	readonly #dataProducers = new Map<string, DataProducer>();
+	readonly #pipeTransportPairs = new Map<string, Promise<PipeTransportPair>>();
+	readonly #observer = new EnhancedEventEmitter<RouterObserverEvents>();
+	readonly #context: RouterContext;
+
+	/** @private Use worker.createRouter(). */
+	constructor({
+		internal,
+		data,
+		channel,
+		appData,
+	}: {
+		internal: { routerId: string };
+		data: { rtpCapabilities: RtpCapabilities };
+		channel: Channel;
+		appData?: RouterAppData;
+	}) {
+		super();
+
+		logger.debug('constructor()');
+
+		this.#internal = internal;
+		this.#data = data;
+		this.#channel = channel;
+		this.#appData = appData ?? ({} as RouterAppData);
+		this.#context = {
+			routerId: internal.routerId,
+			channel,
+			router: this as Router,
+			getRouterRtpCapabilities: () => this.#data.rtpCapabilities,
+			getProducerById: (producerId) => this.#producers.get(producerId),
+			getDataProducerById: (dataProducerId) => this.#dataProducers.get(dataProducerId),
+			addTransport: (transport) => this.#addTransport(transport),
+			pipeTransportPairs: this.#pipeTransportPairs,
+			assertOpen: () => this.#assertOpen(),
+		};
+
+		this.on('listenererror', (eventName, error) => {
+			logger.error(`event listener threw an error [eventName:${String(eventName)}]:`, error);
+		});
+	}
+
+	get id(): string {
+		return this.#internal.routerId;
+	}
+
+	get closed(): boolean {
+		return this.#closed;
+	}
+
+	get rtpCapabilities(): RtpCapabilities {
+		return this.#data.rtpCapabilities;
+	}
+
+	get appData(): RouterAppData {
+		return this.#appData;
+	}
+
+	set appData(appData: RouterAppData) {
+		this.#appData = appData;
+	}
+
+	get observer(): EnhancedEventEmitter<RouterObserverEvents> {
+		return this.#observer;
+	}
+
+	/** @private For tests. */
+	get transportsForTesting(): Map<string, Transport> {
+		return this.#transports;
+	}
+
+	close(): void {
+		if (this.#closed) {
+			return;
+		}
+
+		logger.debug('close()');
+
+		this.#closed = true;
+
+		this.#channel.request('worker.closeRouter', '', { routerId: this.#internal.routerId }).catch(() => {});
+
+		this.#closeChildren();
+		this.emit('@close');
+		this.#observer.safeEmit('close');
+	}
+
+	/** @private */
+	workerClosed(): void {
+		if (this.#closed) {
+			return;
+		}
+
+		logger.debug('workerClosed()');
+
+		this.#closed = true;
+		this.#closeChildren();
+		this.safeEmit('workerclose');
+		this.#observer.safeEmit('close');
+	}
+
+	async dump(): Promise<RouterDump> {
+		logger.debug('dump()');
+		this.#assertOpen();
+
+		return this.#channel.request('router.dump', this.#internal.routerId);
+	}
+
+	async createWebRtcTransport<T extends AppData = AppData>(options: WebRtcTransportOptions<T>): Promise<WebRtcTransport<T>> {
+		logger.debug('createWebRtcTransport()');
+
+		return routerTransports.createWebRtcTransport(this.#context, options);
+	}
+
+	async createPlainTransport<T extends AppData = AppData>(options: PlainTransportOptions<T>): Promise<PlainTransport<T>> {
+		logger.debug('createPlainTransport()');
+
+		return routerTransports.createPlainTransport(this.#context, options);
+	}
+
+	async createPipeTransport<T extends AppData = AppData>(options: PipeTransportOptions<T>): Promise<PipeTransport<T>> {
+		logger.debug('createPipeTransport()');
+
+		return routerTransports.createPipeTransport(this.#context, options);
+	}
+
+	async createDirectTransport<T extends AppData = AppData>(options: DirectTransportOptions<T> = {}): Promise<DirectTransport<T>> {
+		logger.debug('createDirectTransport()');
+
+		return routerTransports.createDirectTransport(this.#context, options);
+	}
+
+	async pipeToRouter(options: PipeToRouterOptions): Promise<PipeToRouterResult> {
+		logger.debug('pipeToRouter()');
+
+		return routerTransports.pipeToRouter(this.#context, options);
+	}
+
+	/** @private */
+	addPipeTransportPair(pipeTransportPairKey: string, pipeTransportPairPromise: Promise<PipeTransportPair>): void {
+		if (this.#pipeTransportPairs.has(pipeTransportPairKey)) {
+			throw new Error('given pipeTransportPairKey already exists in this Router');
+		}
+
+		this.#pipeTransportPairs.set(pipeTransportPairKey, pipeTransportPairPromise);
+
+		pipeTransportPairPromise
+			.then((pipeTransportPair) => {
+				const localPipeTransport = pipeTransportPair[this.id];
+
+				localPipeTransport.observer.once('close', () => {
+					this.#pipeTransportPairs.delete(pipeTransportPairKey);
+				});
+			})
+			.catch(() => {
+				this.#pipeTransportPairs.delete(pipeTransportPairKey);
+			});
+	}
+
+	async createActiveSpeakerObserver<T extends AppData = AppData>({
+		interval = 300,
+		appData,
+	}: ActiveSpeakerObserverOptions<T> = {}): Promise<ActiveSpeakerObserver<T>> {
+		logger.debug('createActiveSpeakerObserver()');
+		this.#assertOpen();
+
+		if (typeof interval !== 'number') {
+			throw new TypeError('if given, interval must be an number');
+		}
+		checkAppData(appData);
+
+		const rtpObserverId = generateUUIDv4();
+
+		await this.#channel.request('router.createActiveSpeakerObserver', this.#internal.routerId, {
+			rtpObserverId,
+			interval,
+		});
+
+		const observer = new ActiveSpeakerObserver<T>({
+			internal: { ...this.#internal, rtpObserverId },
+			channel: this.#channel,
+			appData,
+			getProducerById: (producerId: string) => this.#producers.get(producerId),
+		});
+
+		this.#addRtpObserver(observer as unknown as RtpObserver);
+
+		return observer;
+	}
+
+	async createAudioLevelObserver<T extends AppData = AppData>({
+		maxEntries = 1,
+		threshold = -80,
+		interval = 1000,
+		appData,
+	}: AudioLevelObserverOptions<T> = {}): Promise<AudioLevelObserver<T>> {
+		logger.debug('createAudioLevelObserver()');
+		this.#assertOpen();
+
+		if (typeof maxEntries !== 'number' || maxEntries <= 0) {
+			throw new TypeError('if given, maxEntries must be a positive number');
+		} else if (typeof threshold !== 'number' || threshold < -127 || threshold > 0) {
+			throw new TypeError('if given, threshold must be a negative number greater than -127');
+		} else if (typeof interval !== 'number') {
+			throw new TypeError('if given, interval must be an number');
+		}
+		checkAppData(appData);
+
+		const rtpObserverId = generateUUIDv4();
+
+		await this.#channel.request('router.createAudioLevelObserver', this.#internal.routerId, {
+			rtpObserverId,
+			maxEntries,
+			threshold,
+			interval,
+		});
+
+		const observer = new AudioLevelObserver<T>({
+			internal: { ...this.#internal, rtpObserverId },
+			channel: this.#channel,
+			appData,
+			getProducerById: (producerId: string) => this.#producers.get(producerId),
+		});
+
+		this.#addRtpObserver(observer as unknown as RtpObserver);
+
+		return observer;
+	}
+
+	canConsume({ producerId, rtpCapabilities }: { producerId: string; rtpCapabilities: RtpCapabilities }): boolean {
+		const producer = this.#producers.get(producerId);
+
+		if (!producer) {
+			logger.error(`canConsume() | Producer with id "${producerId}" not found`);
+
+			return false;
+		}
+
+		try {
+			return ortc.canConsume(producer.consumableRtpParameters, clone(rtpCapabilities));
+		} catch (error) {
+			logger.error(`canConsume() | unexpected error: ${String(error)}`);
+
+			return false;
+		}
+	}
+
+	updateMediaCodecs(mediaCodecs: RouterRtpCodecCapability[]): void {
+		logger.debug('updateMediaCodecs()');
+
+		this.#data.rtpCapabilities = ortc.generateRouterRtpCapabilities(clone(mediaCodecs));
+	}
+
+	#addTransport(transport: Transport): void {
+		this.#transports.set(transport.id, transport);
+		transport.on('@close', () => this.#transports.delete(transport.id));
+		transport.on('@listenserverclose', () => this.#transports.delete(transport.id));
+		transport.on('@newproducer', (producer: Producer) => this.#producers.set(producer.id, producer));
+		transport.on('@producerclose', (producer: Producer) => this.#producers.delete(producer.id));
+		transport.on('@newdataproducer', (dataProducer: DataProducer) =>
+			this.#dataProducers.set(dataProducer.id, dataProducer),
+		);
+		transport.on('@dataproducerclose', (dataProducer: DataProducer) =>
+			this.#dataProducers.delete(dataProducer.id),
+		);
+		this.#observer.safeEmit('newtransport', transport);
+	}
+
+	#addRtpObserver(rtpObserver: RtpObserver): void {
+		this.#rtpObservers.set(rtpObserver.id, rtpObserver);
+		rtpObserver.on('@close', () => this.#rtpObservers.delete(rtpObserver.id));
+		this.#observer.safeEmit('newrtpobserver', rtpObserver);
+	}
+
+	#closeChildren(): void {
+		for (const transport of this.#transports.values()) {
+			transport.routerClosed();
+		}
+		this.#transports.clear();
+		this.#producers.clear();
+
+		for (const rtpObserver of this.#rtpObservers.values()) {
+			rtpObserver.routerClosed();
+		}
+		this.#rtpObservers.clear();
+		this.#dataProducers.clear();
+	}
+
+	#assertOpen(): void {
+		if (this.#closed) {
+			throw new InvalidStateError('Router closed');
+		}
+	}
+}

@@ -1,0 +1,24 @@
+/** Every public type of broth, with mediasoup 3.19's names. */
+export type * from './api/indexTypes';
+export type * from './api/WorkerTypes';
+export type * from './api/WebRtcServerTypes';
+export type * from './api/RouterTypes';
+export type * from './api/TransportTypes';
+export type * from './api/WebRtcTransportTypes';
+export type * from './api/PlainTransportTypes';
+export type * from './api/PipeTransportTypes';
+export type * from './api/DirectTransportTypes';
+export type * from './api/ProducerTypes';
+export type * from './api/ConsumerTypes';
+export type * from './api/DataProducerTypes';
+export type * from './api/DataConsumerTypes';
+export type * from './api/RtpObserverTypes';
+export type * from './api/ActiveSpeakerObserverTypes';
+export type * from './api/AudioLevelObserverTypes';
+export type * from './ortc/rtpParametersTypes';
+export type * from './ortc/rtpStreamStatsTypes';
+export type * from './ortc/sctpParametersTypes';
+export type * from './ortc/srtpParametersTypes';
+export type * from './ortc/scalabilityModesTypes';
+export type * from './api/errors';
+export type * from './api/types';
