@@ -77,8 +77,8 @@ function writeString(buf: Buffer, offset: number, type: number, value: string): 
 }
 
 /**
- * Serialises a STUN message. Attributes are written in a fixed order, MESSAGE-INTEGRITY and
- * FINGERPRINT last. Throws TypeError on invalid input (this is for our own messages).
+ * Serialises a STUN message. Attributes are written in a fixed order (SOFTWARE first as in RFC 5769,
+ * MESSAGE-INTEGRITY then FINGERPRINT last). Throws TypeError on invalid input (this is for our own messages).
  */
 export function buildStunMessage(init: StunMessageInit, options?: StunBuildOptions): Buffer {
 	if (init.transactionId.length !== 12) throw new TypeError('transactionId must be 12 bytes');
@@ -124,6 +124,8 @@ export function buildStunMessage(init: StunMessageInit, options?: StunBuildOptio
 	buf.writeUInt32BE(STUN_MAGIC_COOKIE, 4);
 	buf.set(init.transactionId, 8);
 	let o = STUN_HEADER_LENGTH;
+	// SOFTWARE first, as in the RFC 5769 vectors.
+	if (init.software !== undefined) o = writeString(buf, o, StunAttribute.Software, init.software);
 	if (init.username !== undefined) o = writeString(buf, o, StunAttribute.Username, init.username);
 	if (init.realm !== undefined) o = writeString(buf, o, StunAttribute.Realm, init.realm);
 	if (init.nonce !== undefined) o = writeString(buf, o, StunAttribute.Nonce, init.nonce);
@@ -163,7 +165,6 @@ export function buildStunMessage(init: StunMessageInit, options?: StunBuildOptio
 		buf.writeUInt32BE(init.nomination & 0xffffff, o + 4);
 		o += 8;
 	}
-	if (init.software !== undefined) o = writeString(buf, o, StunAttribute.Software, init.software);
 	if (key !== undefined) {
 		writeHeader(buf, integrityOffset, StunAttribute.MessageIntegrity, 20);
 		computeMessageIntegrity(buf, integrityOffset, key).copy(buf, integrityOffset + 4);
