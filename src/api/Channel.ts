@@ -132,7 +132,7 @@ export class Channel extends EnhancedEventEmitter {
 				let workerLogger = this.#workerLoggers.get(message.source);
 
 				if (!workerLogger) {
-					workerLogger = new Logger(`Worker:${message.source}`);
+					workerLogger = new Logger(`worker:${message.source}`);
 					this.#workerLoggers.set(message.source, workerLogger);
 				}
 

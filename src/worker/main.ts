@@ -51,6 +51,11 @@ async function main(): Promise<void> {
 		process.exit(0);
 	};
 
+	// Like mediasoup's worker: these signals must not end the process.
+	for (const signal of ['SIGPIPE', 'SIGHUP', 'SIGALRM', 'SIGUSR1', 'SIGUSR2'] as const) {
+		process.on(signal, () => {});
+	}
+
 	// A bug in the engine must not go unnoticed, but it should not hang either.
 	process.on('uncaughtException', (error) => {
 		process.stderr.write(`uncaught exception: ${error.stack ?? error}\n`);
