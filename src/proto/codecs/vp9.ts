@@ -286,35 +286,19 @@ function parseSs(payload: Uint8Array, start: number, out: Vp9Descriptor): number
 
 /** Whether `payload` starts a VP9 key frame (B=1, P=0, SID=0); false for malformed input. */
 export function isVp9KeyFrame(payload: Uint8Array): boolean {
-	const len = payload.length;
+	const b0 = payload.length > 0 ? payload[0] : 0;
 
-	if (len < 1) {
-		return false;
-	}
-
-	const b0 = payload[0];
-
-	// B=1 and P=0.
+	// Cheap reject first (B=1 and P=0 needed), then a full parse so malformed input is refused.
 	if ((b0 & 0x48) !== 0x08) {
 		return false;
 	}
 
-	if (!(b0 & 0x20)) {
-		return true;
-	}
+	const d = parseVp9Descriptor(payload, scratch);
 
-	let i = 1;
-
-	if (b0 & 0x80) {
-		if (i >= len) {
-			return false;
-		}
-
-		i += payload[i] & 0x80 ? 2 : 1;
-	}
-
-	return i < len && ((payload[i] >> 1) & 0x07) === 0;
+	return d !== undefined && d.isKeyFrame;
 }
+
+const scratch = createVp9Descriptor();
 
 /** Writes the picture id in place, keeping its 7- or 15-bit form. False if absent. */
 export function setVp9PictureId(payload: Uint8Array, desc: Vp9Descriptor, pictureId: number): boolean {
