@@ -1,0 +1,538 @@
+import { createCipheriv, createDecipheriv, createSecretKey, type CipherGCM, type DecipherGCM, type KeyObject } from 'node:crypto';
+import { AesCmKeystream, xorInPlace } from './AesCmKeystream.js';
+import { HmacSha1 } from './HmacSha1.js';
+import { deriveSessionKeys, type SrtpSessionKeys } from './kdf.js';
+import { ReplayWindow } from './ReplayWindow.js';
+import { estimateRoc, RtpStreamState } from './rollover.js';
+import { rtpHeaderLength } from './rtpHeader.js';
+import { parseMasterKey, SRTP_SUITES, type SrtpCryptoSuite, type SrtpSuiteParams } from './suites.js';
+
+/** Why the last call returned undefined (`SrtpSession.lastFailure`). */
+export const SrtpFailure = {
+	None: 0,
+	/** Shorter than header + index + tag. */
+	TooShort: 1,
+	/** Not RTP/RTCP version 2, or the RTP header runs past the packet. */
+	Malformed: 2,
+	/** Tag mismatch (HMAC) or GCM authentication failure. */
+	AuthFailed: 3,
+	/** Index already received or older than the replay window. */
+	Replay: 4,
+} as const;
+export type SrtpFailureCode = typeof SrtpFailure[keyof typeof SrtpFailure];
+
+export interface SrtpSessionOptions {
+	/** Replay window in packets, a power of two >= 64 (default 1024, as mediasoup configures libsrtp). */
+	replayWindowSize?: number;
+}
+
+/** SRTCP trailer word: E flag (encrypted) and the 31-bit index (RFC 3711 section 3.4). */
+const E_FLAG = 0x80000000;
+
+// The HMAC suites hash K^ipad || packet || ROC in one native call; this module-wide scratch
+// holds that layout (JavaScript runs one packet at a time, so sessions can share it).
+let scratch = Buffer.allocUnsafeSlow(2048);
+
+function scratchFor(bytes: number): Buffer {
+	if (scratch.length < bytes) {
+		scratch = Buffer.allocUnsafeSlow(Math.max(bytes, scratch.length * 2));
+	}
+	return scratch;
+}
+
+function readU32(b: Uint8Array, o: number): number {
+	return ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
+}
+
+function writeU32(b: Uint8Array, o: number, v: number): void {
+	b[o] = v >>> 24;
+	b[o + 1] = v >>> 16;
+	b[o + 2] = v >>> 8;
+	b[o + 3] = v;
+}
+
+interface Transform {
+	/** Encrypts and tags RTP; input untouched. */
+	protectRtp(packet: Buffer, len: number, hdr: number, ssrc: number, roc: number, seq: number): Buffer;
+	/** Verifies and decrypts in place; returns the payload end or -1 on auth failure. */
+	unprotectRtp(packet: Buffer, len: number, hdr: number, ssrc: number, roc: number, seq: number): number;
+	protectRtcp(packet: Buffer, len: number, ssrc: number, index: number): Buffer;
+	/** `len` is the whole SRTCP packet; returns the RTCP length or -1. */
+	unprotectRtcp(packet: Buffer, len: number, ssrc: number, trailer: number): number;
+}
+
+/** AES_CM_128_HMAC_SHA1_80/_32: RFC 3711 sections 4.1.1 (AES-CM) and 4.2.1 (HMAC-SHA1). */
+class AesCmHmacTransform implements Transform {
+	private readonly rtpCipher: AesCmKeystream;
+	private readonly rtcpCipher: AesCmKeystream;
+	private readonly rtpAuth: HmacSha1;
+	private readonly rtcpAuth: HmacSha1;
+	private readonly rtpTagLength: number;
+	private readonly rtcpTagLength: number;
+	// Session salts as big-endian words; the 112-bit salt fills bytes 0..13 of the IV.
+	private readonly rs0: number; private readonly rs1: number; private readonly rs2: number; private readonly rs3: number;
+	private readonly cs0: number; private readonly cs1: number; private readonly cs2: number; private readonly cs3: number;
+
+	constructor(params: SrtpSuiteParams, keys: SrtpSessionKeys) {
+		this.rtpCipher = new AesCmKeystream(keys.rtpKey);
+		this.rtcpCipher = new AesCmKeystream(keys.rtcpKey);
+		this.rtpAuth = new HmacSha1(keys.rtpAuthKey);
+		this.rtcpAuth = new HmacSha1(keys.rtcpAuthKey);
+		this.rtpTagLength = params.rtpTagLength;
+		this.rtcpTagLength = params.rtcpTagLength;
+		const r = Buffer.alloc(16), c = Buffer.alloc(16);
+		keys.rtpSalt.copy(r);
+		keys.rtcpSalt.copy(c);
+		this.rs0 = readU32(r, 0); this.rs1 = readU32(r, 4); this.rs2 = readU32(r, 8); this.rs3 = readU32(r, 12);
+		this.cs0 = readU32(c, 0); this.cs1 = readU32(c, 4); this.cs2 = readU32(c, 8); this.cs3 = readU32(c, 12);
+	}
+
+	protectRtp(packet: Buffer, len: number, hdr: number, ssrc: number, roc: number, seq: number): Buffer {
+		const tagLen = this.rtpTagLength;
+		const s = scratchFor(64 + len + 4);
+		this.rtpAuth.ipad.copy(s, 0);
+		packet.copy(s, 64, 0, len);
+		const payloadLen = len - hdr;
+		if (payloadLen > 0) {
+			// IV = k_s * 2^16 XOR SSRC * 2^64 XOR index * 2^16 (RFC 3711 section 4.1.1).
+			const ks = this.rtpCipher.generate(this.rs0, this.rs1 ^ ssrc, this.rs2 ^ roc, this.rs3 ^ (seq << 16), payloadLen);
+			xorInPlace(s, 64 + hdr, ks, payloadLen);
+		}
+		// Authenticated portion || ROC (RFC 3711 section 4.2).
+		writeU32(s, 64 + len, roc);
+		this.rtpAuth.computePrefixed(s.subarray(0, 64 + len + 4));
+		const out = Buffer.allocUnsafe(len + tagLen);
+		s.copy(out, 0, 64, 64 + len);
+		this.rtpAuth.mac.copy(out, len, 0, tagLen);
+		return out;
+	}
+
+	unprotectRtp(packet: Buffer, len: number, hdr: number, ssrc: number, roc: number, seq: number): number {
+		const tagLen = this.rtpTagLength;
+		const end = len - tagLen;
+		const s = scratchFor(64 + end + 4);
+		this.rtpAuth.ipad.copy(s, 0);
+		packet.copy(s, 64, 0, end);
+		writeU32(s, 64 + end, roc);
+		this.rtpAuth.computePrefixed(s.subarray(0, 64 + end + 4));
+		// Authenticate before decrypting (RFC 3711 section 3.3 step 5-6).
+		if (!this.rtpAuth.equals(packet, end, tagLen)) {
+			return -1;
+		}
+		const payloadLen = end - hdr;
+		if (payloadLen > 0) {
+			const ks = this.rtpCipher.generate(this.rs0, this.rs1 ^ ssrc, this.rs2 ^ roc, this.rs3 ^ (seq << 16), payloadLen);
+			xorInPlace(packet, hdr, ks, payloadLen);
+		}
+		return end;
+	}
+
+	protectRtcp(packet: Buffer, len: number, ssrc: number, index: number): Buffer {
+		const tagLen = this.rtcpTagLength;
+		const s = scratchFor(64 + len + 4);
+		this.rtcpAuth.ipad.copy(s, 0);
+		packet.copy(s, 64, 0, len);
+		const bodyLen = len - 8;
+		if (bodyLen > 0) {
+			// SRTCP IV: same form with the 31-bit SRTCP index as i (RFC 3711 section 4.1.1).
+			const ks = this.rtcpCipher.generate(this.cs0, this.cs1 ^ ssrc, this.cs2 ^ (index >>> 16), this.cs3 ^ (index << 16), bodyLen);
+			xorInPlace(s, 64 + 8, ks, bodyLen);
+		}
+		writeU32(s, 64 + len, (E_FLAG | index) >>> 0);
+		this.rtcpAuth.computePrefixed(s.subarray(0, 64 + len + 4));
+		const out = Buffer.allocUnsafe(len + 4 + tagLen);
+		s.copy(out, 0, 64, 64 + len + 4);
+		this.rtcpAuth.mac.copy(out, len + 4, 0, tagLen);
+		return out;
+	}
+
+	unprotectRtcp(packet: Buffer, len: number, ssrc: number, trailer: number): number {
+		const tagLen = this.rtcpTagLength;
+		const authEnd = len - tagLen;
+		const s = scratchFor(64 + authEnd);
+		this.rtcpAuth.ipad.copy(s, 0);
+		packet.copy(s, 64, 0, authEnd);
+		this.rtcpAuth.computePrefixed(s.subarray(0, 64 + authEnd));
+		if (!this.rtcpAuth.equals(packet, authEnd, tagLen)) {
+			return -1;
+		}
+		const rtcpLen = authEnd - 4;
+		const bodyLen = rtcpLen - 8;
+		if ((trailer & E_FLAG) !== 0 && bodyLen > 0) {
+			const index = trailer & 0x7fffffff;
+			const ks = this.rtcpCipher.generate(this.cs0, this.cs1 ^ ssrc, this.cs2 ^ (index >>> 16), this.cs3 ^ (index << 16), bodyLen);
+			xorInPlace(packet, 8, ks, bodyLen);
+		}
+		return rtcpLen;
+	}
+}
+
+/** AEAD_AES_128_GCM / AEAD_AES_256_GCM with 16-byte tags (RFC 7714 sections 8-9). */
+class AesGcmTransform implements Transform {
+	private readonly algorithm: 'aes-128-gcm' | 'aes-256-gcm';
+	private readonly rtpKey: KeyObject;
+	private readonly rtcpKey: KeyObject;
+	private readonly rtpSalt: Buffer;
+	private readonly rtcpSalt: Buffer;
+	private readonly iv: Buffer;
+	private readonly aad: Buffer;
+
+	constructor(params: SrtpSuiteParams, keys: SrtpSessionKeys) {
+		this.algorithm = params.masterKeyLength === 16 ? 'aes-128-gcm' : 'aes-256-gcm';
+		this.rtpKey = createSecretKey(keys.rtpKey);
+		this.rtcpKey = createSecretKey(keys.rtcpKey);
+		this.rtpSalt = Buffer.from(keys.rtpSalt);
+		this.rtcpSalt = Buffer.from(keys.rtcpSalt);
+		this.iv = Buffer.alloc(12);
+		this.aad = Buffer.alloc(12);
+	}
+
+	/** RFC 7714 section 8.1: IV = (00 00 || SSRC || ROC || SEQ) XOR salt. */
+	private rtpIv(ssrc: number, roc: number, seq: number): Buffer {
+		const iv = this.iv, salt = this.rtpSalt;
+		iv[0] = salt[0]!;
+		iv[1] = salt[1]!;
+		writeU32(iv, 2, ssrc ^ readU32(salt, 2));
+		writeU32(iv, 6, roc ^ readU32(salt, 6));
+		iv[10] = (seq >>> 8) ^ salt[10]!;
+		iv[11] = (seq & 0xff) ^ salt[11]!;
+		return iv;
+	}
+
+	/** RFC 7714 section 9.1: IV = (00 00 || SSRC || 00 00 || 0 || SRTCP index) XOR salt. */
+	private rtcpIv(ssrc: number, index: number): Buffer {
+		const iv = this.iv, salt = this.rtcpSalt;
+		iv[0] = salt[0]!;
+		iv[1] = salt[1]!;
+		writeU32(iv, 2, ssrc ^ readU32(salt, 2));
+		iv[6] = salt[6]!;
+		iv[7] = salt[7]!;
+		writeU32(iv, 8, index ^ readU32(salt, 8));
+		return iv;
+	}
+
+	protectRtp(packet: Buffer, len: number, hdr: number, ssrc: number, roc: number, seq: number): Buffer {
+		const c = createCipheriv(this.algorithm, this.rtpKey, this.rtpIv(ssrc, roc, seq), { authTagLength: 16 }) as CipherGCM;
+		// AAD is the whole RTP header, CSRCs and extension included (RFC 7714 section 8.2).
+		c.setAAD(packet.subarray(0, hdr));
+		const enc = c.update(packet.subarray(hdr, len));
+		c.final();
+		const out = Buffer.allocUnsafe(len + 16);
+		packet.copy(out, 0, 0, hdr);
+		enc.copy(out, hdr);
+		c.getAuthTag().copy(out, len);
+		return out;
+	}
+
+	unprotectRtp(packet: Buffer, len: number, hdr: number, ssrc: number, roc: number, seq: number): number {
+		const end = len - 16;
+		const d = createDecipheriv(this.algorithm, this.rtpKey, this.rtpIv(ssrc, roc, seq), { authTagLength: 16 }) as DecipherGCM;
+		d.setAuthTag(packet.subarray(end, len));
+		d.setAAD(packet.subarray(0, hdr));
+		const plain = d.update(packet.subarray(hdr, end));
+		// GCM checks the tag in final(); the plaintext is only copied out after it passed.
+		try {
+			d.final();
+		} catch {
+			return -1;
+		}
+		plain.copy(packet, hdr);
+		return end;
+	}
+
+	protectRtcp(packet: Buffer, len: number, ssrc: number, index: number): Buffer {
+		const trailer = (E_FLAG | index) >>> 0;
+		const c = createCipheriv(this.algorithm, this.rtcpKey, this.rtcpIv(ssrc, index), { authTagLength: 16 }) as CipherGCM;
+		// AAD = first 8 octets || E flag and SRTCP index (RFC 7714 section 9.2).
+		const aad = this.aad;
+		packet.copy(aad, 0, 0, 8);
+		writeU32(aad, 8, trailer);
+		c.setAAD(aad);
+		const enc = c.update(packet.subarray(8, len));
+		c.final();
+		// Wire order: header || ciphertext || tag || E+index (RFC 7714 section 9, figure 3).
+		const out = Buffer.allocUnsafe(len + 16 + 4);
+		packet.copy(out, 0, 0, 8);
+		enc.copy(out, 8);
+		c.getAuthTag().copy(out, len);
+		writeU32(out, len + 16, trailer);
+		return out;
+	}
+
+	unprotectRtcp(packet: Buffer, len: number, ssrc: number, trailer: number): number {
+		const index = trailer & 0x7fffffff;
+		const tagStart = len - 20;
+		const d = createDecipheriv(this.algorithm, this.rtcpKey, this.rtcpIv(ssrc, index), { authTagLength: 16 }) as DecipherGCM;
+		d.setAuthTag(packet.subarray(tagStart, len - 4));
+		let plain: Buffer | undefined;
+		if ((trailer & E_FLAG) !== 0) {
+			const aad = this.aad;
+			packet.copy(aad, 0, 0, 8);
+			writeU32(aad, 8, trailer);
+			d.setAAD(aad);
+			plain = d.update(packet.subarray(8, tagStart));
+		} else {
+			// Unencrypted SRTCP: the whole packet and the trailer are AAD, no plaintext
+			// (RFC 7714 section 9.3).
+			d.setAAD(Buffer.concat([packet.subarray(0, tagStart), packet.subarray(len - 4, len)]));
+		}
+		try {
+			d.final();
+		} catch {
+			return -1;
+		}
+		if (plain) {
+			plain.copy(packet, 8);
+		}
+		return tagStart;
+	}
+}
+
+/** Per-SSRC SRTCP state. */
+class RtcpStreamState {
+	/** Next SRTCP index to send (RFC 3711 section 3.3.1: starts at 0, mod 2^31). */
+	nextIndex: number;
+	window: ReplayWindow | null;
+
+	constructor() {
+		this.nextIndex = 0;
+		this.window = null;
+	}
+}
+
+class RtpRecvState extends RtpStreamState {
+	readonly window: ReplayWindow;
+
+	constructor(firstSeq: number, windowSize: number) {
+		super(firstSeq);
+		this.window = new ReplayWindow(windowSize);
+	}
+}
+
+/**
+ * SRTP/SRTCP for one direction of one DTLS-SRTP or SDES association: create one for sending
+ * (protect*) and another, with the peer's key, for receiving (unprotect*). Keeps per-SSRC
+ * rollover counters, SRTCP indices and replay windows.
+ *
+ * Buffers: protect* never modify their input and return a new Buffer (header || encrypted
+ * payload || tag, one pooled allocation). unprotect* authenticate, then decrypt the caller's
+ * Buffer in place and return a view of it without the tag (and SRTCP trailer); on failure the
+ * input is left untouched, they return undefined and `lastFailure` says why. No method throws
+ * on packet contents.
+ */
+export class SrtpSession {
+	readonly suite: SrtpCryptoSuite;
+	lastFailure: SrtpFailureCode;
+	private readonly params: SrtpSuiteParams;
+	private readonly transform: Transform;
+	private readonly windowSize: number;
+	private readonly txRtp: Map<number, RtpStreamState>;
+	private readonly rxRtp: Map<number, RtpRecvState>;
+	private readonly txRtcp: Map<number, RtcpStreamState>;
+	private readonly rxRtcp: Map<number, RtcpStreamState>;
+
+	/**
+	 * @param keyMaterial master key || master salt, as mediasoup's `keyBase64` (base64 string) or
+	 *   raw bytes.
+	 */
+	constructor(suite: SrtpCryptoSuite, keyMaterial: string | Buffer | Uint8Array, options?: SrtpSessionOptions);
+	constructor(suite: SrtpCryptoSuite, keyMaterial: string | Buffer | Uint8Array | null, options: SrtpSessionOptions | undefined, sessionKeys: SrtpSessionKeys);
+	constructor(
+		suite: SrtpCryptoSuite,
+		keyMaterial: string | Buffer | Uint8Array | null,
+		options: SrtpSessionOptions = {},
+		sessionKeys?: SrtpSessionKeys,
+	) {
+		const params = SRTP_SUITES[suite];
+		if (!params) {
+			throw new TypeError(`unknown SRTP crypto suite ${String(suite)}`);
+		}
+		this.suite = suite;
+		this.params = params;
+		this.windowSize = options.replayWindowSize ?? 1024;
+		// Validates the size up front.
+		new ReplayWindow(this.windowSize);
+		let keys = sessionKeys;
+		if (!keys) {
+			const { masterKey, masterSalt } = parseMasterKey(suite, keyMaterial ?? '');
+			keys = deriveSessionKeys(suite, masterKey, masterSalt);
+		}
+		this.transform = params.aead ? new AesGcmTransform(params, keys) : new AesCmHmacTransform(params, keys);
+		this.lastFailure = SrtpFailure.None;
+		this.txRtp = new Map();
+		this.rxRtp = new Map();
+		this.txRtcp = new Map();
+		this.rxRtcp = new Map();
+	}
+
+	/** A session from already derived session keys (test vectors such as RFC 7714's). */
+	static fromSessionKeys(suite: SrtpCryptoSuite, keys: SrtpSessionKeys, options?: SrtpSessionOptions): SrtpSession {
+		return new SrtpSession(suite, null, options, keys);
+	}
+
+	/** Bytes protect adds to an RTP packet. */
+	get rtpOverhead(): number {
+		return this.params.rtpTagLength;
+	}
+
+	/** Bytes protect adds to an RTCP packet (index word + tag). */
+	get rtcpOverhead(): number {
+		return 4 + this.params.rtcpTagLength;
+	}
+
+	/** Forgets an SSRC's rollover counter, SRTCP index and replay windows. */
+	removeSsrc(ssrc: number): void {
+		this.txRtp.delete(ssrc);
+		this.rxRtp.delete(ssrc);
+		this.txRtcp.delete(ssrc);
+		this.rxRtcp.delete(ssrc);
+	}
+
+	/** The rollover counter the sender uses for `ssrc` (RFC 3711 section 3.3.1), or undefined. */
+	getRoc(ssrc: number): number | undefined {
+		return this.txRtp.get(ssrc)?.roc ?? this.rxRtp.get(ssrc)?.roc;
+	}
+
+	/**
+	 * Sets the rollover counter of a stream that starts mid-way (e.g. signalled out of band);
+	 * `seq` is the highest sequence number already sent with it.
+	 */
+	setRoc(ssrc: number, roc: number, seq: number): void {
+		const tx = this.txRtp.get(ssrc);
+		if (tx) {
+			tx.roc = roc >>> 0;
+			tx.sl = seq & 0xffff;
+		} else {
+			this.txRtp.set(ssrc, new RtpStreamState(seq & 0xffff, roc >>> 0));
+		}
+		const rx = new RtpRecvState(seq & 0xffff, this.windowSize);
+		rx.roc = roc >>> 0;
+		this.rxRtp.set(ssrc, rx);
+	}
+
+	protectRtp(packet: Buffer): Buffer | undefined {
+		const len = packet.length;
+		const hdr = rtpHeaderLength(packet, len);
+		if (hdr < 0) {
+			this.lastFailure = len < 12 ? SrtpFailure.TooShort : SrtpFailure.Malformed;
+			return undefined;
+		}
+		const seq = (packet[2]! << 8) | packet[3]!;
+		const ssrc = readU32(packet, 8);
+		let st = this.txRtp.get(ssrc);
+		if (st === undefined) {
+			st = new RtpStreamState(seq);
+			this.txRtp.set(ssrc, st);
+		}
+		// The sender estimates too, so retransmissions of packets from before a wrap get the
+		// ROC they were first sent with.
+		let v = estimateRoc(st.roc, st.sl, seq);
+		if (v < 0) {
+			v = 0;
+		}
+		st.update(v, seq);
+		this.lastFailure = SrtpFailure.None;
+		return this.transform.protectRtp(packet, len, hdr, ssrc, v >>> 0, seq);
+	}
+
+	unprotectRtp(packet: Buffer): Buffer | undefined {
+		const len = packet.length;
+		const tagLen = this.params.rtpTagLength;
+		if (len < 12 + tagLen) {
+			this.lastFailure = SrtpFailure.TooShort;
+			return undefined;
+		}
+		const hdr = rtpHeaderLength(packet, len - tagLen);
+		if (hdr < 0) {
+			this.lastFailure = SrtpFailure.Malformed;
+			return undefined;
+		}
+		const seq = (packet[2]! << 8) | packet[3]!;
+		const ssrc = readU32(packet, 8);
+		const st = this.rxRtp.get(ssrc);
+		let v = 0;
+		if (st !== undefined) {
+			v = estimateRoc(st.roc, st.sl, seq);
+			// Before the stream's first packet, or too far back to be anything but a replay.
+			if (v < 0 || !st.window.check(v * 0x10000 + seq)) {
+				this.lastFailure = SrtpFailure.Replay;
+				return undefined;
+			}
+		}
+		const end = this.transform.unprotectRtp(packet, len, hdr, ssrc, v >>> 0, seq);
+		if (end < 0) {
+			this.lastFailure = SrtpFailure.AuthFailed;
+			return undefined;
+		}
+		if (st === undefined) {
+			const ns = new RtpRecvState(seq, this.windowSize);
+			ns.window.accept(seq);
+			this.rxRtp.set(ssrc, ns);
+		} else {
+			st.window.accept(v * 0x10000 + seq);
+			st.update(v, seq);
+		}
+		this.lastFailure = SrtpFailure.None;
+		return packet.subarray(0, end);
+	}
+
+	/** Encrypts the whole compound packet after its first 8 octets; E flag always set. */
+	protectRtcp(packet: Buffer): Buffer | undefined {
+		const len = packet.length;
+		if (len < 8) {
+			this.lastFailure = SrtpFailure.TooShort;
+			return undefined;
+		}
+		if ((packet[0]! & 0xc0) !== 0x80) {
+			this.lastFailure = SrtpFailure.Malformed;
+			return undefined;
+		}
+		const ssrc = readU32(packet, 4);
+		let st = this.txRtcp.get(ssrc);
+		if (st === undefined) {
+			st = new RtcpStreamState();
+			this.txRtcp.set(ssrc, st);
+		}
+		const index = st.nextIndex;
+		st.nextIndex = (index + 1) & 0x7fffffff;
+		this.lastFailure = SrtpFailure.None;
+		return this.transform.protectRtcp(packet, len, ssrc, index);
+	}
+
+	unprotectRtcp(packet: Buffer): Buffer | undefined {
+		const len = packet.length;
+		if (len < 8 + 4 + this.params.rtcpTagLength) {
+			this.lastFailure = SrtpFailure.TooShort;
+			return undefined;
+		}
+		if ((packet[0]! & 0xc0) !== 0x80) {
+			this.lastFailure = SrtpFailure.Malformed;
+			return undefined;
+		}
+		const ssrc = readU32(packet, 4);
+		// AES-CM: E+index precedes the tag; GCM: it is the last word (RFC 7714 section 9).
+		const trailerAt = this.params.aead ? len - 4 : len - this.params.rtcpTagLength - 4;
+		const trailer = readU32(packet, trailerAt);
+		const index = trailer & 0x7fffffff;
+		const st = this.rxRtcp.get(ssrc);
+		if (st !== undefined && !st.window!.check(index)) {
+			this.lastFailure = SrtpFailure.Replay;
+			return undefined;
+		}
+		const rtcpLen = this.transform.unprotectRtcp(packet, len, ssrc, trailer);
+		if (rtcpLen < 0) {
+			this.lastFailure = SrtpFailure.AuthFailed;
+			return undefined;
+		}
+		if (st === undefined) {
+			const ns = new RtcpStreamState();
+			ns.window = new ReplayWindow(this.windowSize);
+			ns.window.accept(index);
+			this.rxRtcp.set(ssrc, ns);
+		} else {
+			st.window!.accept(index);
+		}
+		this.lastFailure = SrtpFailure.None;
+		return packet.subarray(0, rtcpLen);
+	}
+}
