@@ -1,6 +1,7 @@
 import {
 	PT_APP,
 	allocPacket,
+	copyBytes,
 	checkPacket,
 	checkPadding,
 	readU32,
@@ -46,7 +47,7 @@ export class ApplicationDefined {
 		app.subtype = b[offset] & 0x1f;
 		app.ssrc = readU32(b, offset + 4);
 		app.name = String.fromCharCode(b[offset + 8], b[offset + 9], b[offset + 10], b[offset + 11]);
-		app.data = b.slice(offset + 12, end);
+		app.data = copyBytes(b, offset + 12, end);
 		return app;
 	}
 

@@ -1,6 +1,7 @@
 import {
 	PT_BYE,
 	allocPacket,
+	copyBytes,
 	checkPacket,
 	checkPadding,
 	readU32,
@@ -46,7 +47,7 @@ export class Goodbye {
 		if (p < end) {
 			const len = b[p];
 			if (p + 1 + len > end) return undefined;
-			bye.reason = b.slice(p + 1, p + 1 + len);
+			bye.reason = copyBytes(b, p + 1, p + 1 + len);
 			// Only the zero octets that pad the reason to 32 bits may follow (RFC 3550 6.6).
 			if (end - (p + 1 + len) > 3) return undefined;
 		}

@@ -18,6 +18,7 @@ import {
 	PT_XR,
 	RTCP_HEADER_LENGTH,
 	allocPacket,
+	copyBytes,
 	checkPacket,
 	checkPadding,
 	rtcpPacketLength,
@@ -57,7 +58,7 @@ export class RawRtcpPacket {
 		if (length < RTCP_HEADER_LENGTH) return undefined;
 		const padding = checkPacket(b, offset, length, b[offset + 1]);
 		if (padding < 0) return undefined;
-		return new RawRtcpPacket(b[offset + 1], b[offset] & 0x1f, b.slice(offset + 4, offset + length - padding), padding);
+		return new RawRtcpPacket(b[offset + 1], b[offset] & 0x1f, copyBytes(b, offset + 4, offset + length - padding), padding);
 	}
 
 	size(): number {

@@ -148,3 +148,8 @@ export function checkFeedback(b: Uint8Array, offset: number, length: number, pt:
 	if (padding < 0 || (b[offset] & 0x1f) !== fmt || length - padding < 12) return -1;
 	return padding;
 }
+
+/** A copy of `b[start, end)` as a plain Uint8Array, so parsed packets never alias the datagram. */
+export function copyBytes(b: Uint8Array, start: number, end: number): Uint8Array {
+	return new Uint8Array(b.subarray(start, end));
+}

@@ -1,6 +1,7 @@
 import {
 	PT_RR,
 	allocPacket,
+	copyBytes,
 	checkPacket,
 	checkPadding,
 	readU32,
@@ -45,7 +46,7 @@ export class ReceiverReport {
 		rr.padding = padding;
 		rr.ssrc = readU32(b, offset + 4);
 		for (let i = 0; i < rc; i++, p += REPORT_BLOCK_LENGTH) rr.reports.push(ReportBlock.read(b, p));
-		if (p < end) rr.profileExtensions = b.slice(p, end);
+		if (p < end) rr.profileExtensions = copyBytes(b, p, end);
 		return rr;
 	}
 

@@ -1,6 +1,7 @@
 import {
 	PT_SDES,
 	allocPacket,
+	copyBytes,
 	checkPacket,
 	checkPadding,
 	readU32,
@@ -33,7 +34,7 @@ export class SdesItem {
 	}
 
 	static fromText(type: number, text: string): SdesItem {
-		return new SdesItem(type, Buffer.from(text, 'utf8'));
+		return new SdesItem(type, new Uint8Array(Buffer.from(text, 'utf8')));
 	}
 
 	get text(): string {
@@ -104,7 +105,7 @@ export class SourceDescription {
 				if (p + 2 > end) return undefined;
 				const len = b[p + 1];
 				if (p + 2 + len > end) return undefined;
-				chunk.items.push(new SdesItem(type, b.slice(p + 2, p + 2 + len)));
+				chunk.items.push(new SdesItem(type, copyBytes(b, p + 2, p + 2 + len)));
 				p += 2 + len;
 			}
 			// The null item, then null octets up to the next 32-bit boundary (RFC 3550 6.5).

@@ -1,6 +1,7 @@
 import {
 	PT_SR,
 	allocPacket,
+	copyBytes,
 	checkPacket,
 	checkPadding,
 	readU32,
@@ -69,7 +70,7 @@ export class SenderReport {
 		sr.packetCount = readU32(b, offset + 20);
 		sr.octetCount = readU32(b, offset + 24);
 		for (let i = 0; i < rc; i++, p += REPORT_BLOCK_LENGTH) sr.reports.push(ReportBlock.read(b, p));
-		if (p < end) sr.profileExtensions = b.slice(p, end);
+		if (p < end) sr.profileExtensions = copyBytes(b, p, end);
 		return sr;
 	}
 

@@ -1,6 +1,7 @@
 import {
 	PT_XR,
 	allocPacket,
+	copyBytes,
 	checkPacket,
 	checkPadding,
 	readU16,
@@ -117,7 +118,7 @@ export class ExtendedReport {
 				}
 				xr.blocks.push(dlrr);
 			} else {
-				xr.blocks.push(new RawXrBlock(bt, b[p + 1], b.slice(p + 4, next)));
+				xr.blocks.push(new RawXrBlock(bt, b[p + 1], copyBytes(b, p + 4, next)));
 			}
 			p = next;
 		}
