@@ -110,17 +110,20 @@ export function createAv1DependencyDescriptor(): Av1DependencyDescriptor {
 }
 
 // MSB-first bit reader over data[0..length); reading past the end sets `overrun` and yields 0.
+// Each byte is read from the buffer once.
 class BitReader {
 	data: Uint8Array;
 	bitPos: number;
 	bitLen: number;
 	overrun: boolean;
+	cur: number;
 
 	constructor(data: Uint8Array) {
 		this.data = data;
 		this.bitPos = 0;
 		this.bitLen = data.length * 8;
 		this.overrun = false;
+		this.cur = 0;
 	}
 
 	// f(n), A.8.2; n <= 32.
@@ -136,8 +139,13 @@ class BitReader {
 
 		for (let k = 0; k < n; k++) {
 			const p = this.bitPos++;
+			const shift = 7 - (p & 7);
 
-			v = v * 2 + ((this.data[p >> 3] >> (7 - (p & 7))) & 1);
+			if (shift === 7) {
+				this.cur = this.data[p >> 3];
+			}
+
+			v = v * 2 + ((this.cur >> shift) & 1);
 		}
 
 		return v;
