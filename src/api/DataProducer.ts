@@ -1,0 +1,261 @@
+import { EnhancedEventEmitter } from './enhancedEvents';
+import { Logger } from './Logger';
+import type { Channel } from './Channel';
+import { InvalidStateError } from './errors';
+import type { AppData } from './types';
+import type { SctpStreamParameters } from '../ortc/sctpParametersTypes';
+import type {
+	DataProducerDump,
+	DataProducerEvents,
+	DataProducerObserver,
+	DataProducerObserverEvents,
+	DataProducerStat,
+	DataProducerType,
+} from './DataProducerTypes';
+
+const logger = new Logger('DataProducer');
+
+type DataProducerInternal = {
+	routerId: string;
+	transportId: string;
+	dataProducerId: string;
+};
+
+type DataProducerData = {
+	type: DataProducerType;
+	sctpStreamParameters?: SctpStreamParameters;
+	label: string;
+	protocol: string;
+};
+
+/**
+ * WebRTC DataChannel PPIDs (RFC 8831 section 8): string 51, binary 53,
+ * empty string 56, empty binary 57. Empty messages cannot travel over SCTP,
+ * so the "empty" PPIDs carry one dummy byte that receivers ignore.
+ */
+export const PPID_STRING = 51;
+export const PPID_BINARY = 53;
+export const PPID_STRING_EMPTY = 56;
+export const PPID_BINARY_EMPTY = 57;
+
+/** @private Resolves the PPID and the bytes of a DataChannel message. */
+export function encodeDataMessage(message: string | Buffer, ppid?: number): { data: Buffer; ppid: number } {
+	if (typeof message !== 'string' && !Buffer.isBuffer(message)) {
+		throw new TypeError('message must be a string or a Buffer');
+	}
+
+	let resolvedPpid: number;
+
+	if (typeof ppid === 'number') {
+		resolvedPpid = ppid;
+	} else if (typeof message === 'string') {
+		resolvedPpid = message.length > 0 ? PPID_STRING : PPID_STRING_EMPTY;
+	} else {
+		resolvedPpid = message.length > 0 ? PPID_BINARY : PPID_BINARY_EMPTY;
+	}
+
+	let data: Buffer;
+
+	if (resolvedPpid === PPID_STRING_EMPTY) {
+		data = Buffer.from(' ');
+	} else if (resolvedPpid === PPID_BINARY_EMPTY) {
+		data = Buffer.alloc(1);
+	} else {
+		data = typeof message === 'string' ? Buffer.from(message) : message;
+	}
+
+	return { data, ppid: resolvedPpid };
+}
+
+/** A source of DataChannel messages injected into a router. */
+export class DataProducer<DataProducerAppData extends AppData = AppData> extends EnhancedEventEmitter<DataProducerEvents> {
+	readonly #internal: DataProducerInternal;
+	readonly #data: DataProducerData;
+	readonly #channel: Channel;
+	#closed = false;
+	#paused = false;
+	#appData: DataProducerAppData;
+	readonly #observer: DataProducerObserver = new EnhancedEventEmitter<DataProducerObserverEvents>();
+
+	/** @private Use transport.produceData(). */
+	constructor({
+		internal,
+		data,
+		channel,
+		paused,
+		appData,
+	}: {
+		internal: DataProducerInternal;
+		data: DataProducerData;
+		channel: Channel;
+		paused: boolean;
+		appData?: DataProducerAppData;
+	}) {
+		super();
+
+		logger.debug('constructor()');
+
+		this.#internal = internal;
+		this.#data = data;
+		this.#channel = channel;
+		this.#paused = Boolean(paused);
+		this.#appData = appData ?? ({} as DataProducerAppData);
+
+		this.on('listenererror', (eventName, error) => {
+			logger.error(`event listener threw an error [eventName:${String(eventName)}]:`, error);
+		});
+	}
+
+	get id(): string {
+		return this.#internal.dataProducerId;
+	}
+
+	get closed(): boolean {
+		return this.#closed;
+	}
+
+	get type(): DataProducerType {
+		return this.#data.type;
+	}
+
+	get sctpStreamParameters(): SctpStreamParameters | undefined {
+		return this.#data.sctpStreamParameters;
+	}
+
+	get label(): string {
+		return this.#data.label;
+	}
+
+	get protocol(): string {
+		return this.#data.protocol;
+	}
+
+	get paused(): boolean {
+		return this.#paused;
+	}
+
+	get appData(): DataProducerAppData {
+		return this.#appData;
+	}
+
+	set appData(appData: DataProducerAppData) {
+		this.#appData = appData;
+	}
+
+	get observer(): DataProducerObserver {
+		return this.#observer;
+	}
+
+	close(): void {
+		if (this.#closed) {
+			return;
+		}
+
+		logger.debug('close()');
+
+		this.#closed = true;
+		this.#channel.removeAllListeners(this.#internal.dataProducerId);
+
+		this.#channel
+			.request('transport.closeDataProducer', this.#internal.transportId, {
+				dataProducerId: this.#internal.dataProducerId,
+			})
+			.catch(() => {});
+
+		this.emit('@close');
+		this.#observer.safeEmit('close');
+	}
+
+	/** @private */
+	transportClosed(): void {
+		if (this.#closed) {
+			return;
+		}
+
+		logger.debug('transportClosed()');
+
+		this.#closed = true;
+		this.#channel.removeAllListeners(this.#internal.dataProducerId);
+
+		this.safeEmit('transportclose');
+		this.#observer.safeEmit('close');
+	}
+
+	async dump(): Promise<DataProducerDump> {
+		logger.debug('dump()');
+		this.#assertOpen();
+
+		return this.#channel.request('dataProducer.dump', this.#internal.dataProducerId);
+	}
+
+	async getStats(): Promise<DataProducerStat[]> {
+		logger.debug('getStats()');
+		this.#assertOpen();
+
+		return this.#channel.request('dataProducer.getStats', this.#internal.dataProducerId);
+	}
+
+	async pause(): Promise<void> {
+		logger.debug('pause()');
+		this.#assertOpen();
+
+		await this.#channel.request('dataProducer.pause', this.#internal.dataProducerId);
+
+		const wasPaused = this.#paused;
+
+		this.#paused = true;
+
+		if (!wasPaused) {
+			this.#observer.safeEmit('pause');
+		}
+	}
+
+	async resume(): Promise<void> {
+		logger.debug('resume()');
+		this.#assertOpen();
+
+		await this.#channel.request('dataProducer.resume', this.#internal.dataProducerId);
+
+		const wasPaused = this.#paused;
+
+		this.#paused = false;
+
+		if (wasPaused) {
+			this.#observer.safeEmit('resume');
+		}
+	}
+
+	/**
+	 * Sends a message (only for data producers of a DirectTransport). With
+	 * `subchannels`, only data consumers subscribed to one of them get it; with
+	 * `requiredSubchannel`, only those subscribed to that one.
+	 */
+	send(message: string | Buffer, ppid?: number, subchannels?: number[], requiredSubchannel?: number): void {
+		const encoded = encodeDataMessage(message, ppid);
+
+		if (subchannels !== undefined && !Array.isArray(subchannels)) {
+			throw new TypeError('if given, subchannels must be an array');
+		}
+		if (requiredSubchannel !== undefined && typeof requiredSubchannel !== 'number') {
+			throw new TypeError('if given, requiredSubchannel must be a number');
+		}
+
+		// The worker would drop it anyway.
+		if (this.#closed) {
+			return;
+		}
+
+		this.#channel.notify('dataProducer.send', this.#internal.dataProducerId, {
+			data: encoded.data,
+			ppid: encoded.ppid,
+			subchannels: subchannels ?? [],
+			requiredSubchannel,
+		});
+	}
+
+	#assertOpen(): void {
+		if (this.#closed) {
+			throw new InvalidStateError('DataProducer closed');
+		}
+	}
+}
