@@ -126,6 +126,14 @@ class BitReader {
 		this.cur = 0;
 	}
 
+	reset(data: Uint8Array): void {
+		this.data = data;
+		this.bitPos = 0;
+		this.bitLen = data.length * 8;
+		this.overrun = false;
+		this.cur = 0;
+	}
+
 	// f(n), A.8.2; n <= 32.
 	f(n: number): number {
 		if (this.bitPos + n > this.bitLen) {
@@ -181,9 +189,13 @@ export class Av1DependencyDescriptorParser {
 	/** Active decode targets for the current structure. */
 	activeDecodeTargetsBitmask: number;
 
+	// Reused across packets: no allocation per descriptor without a structure.
+	private readonly reader: BitReader;
+
 	constructor() {
 		this.structure = undefined;
 		this.activeDecodeTargetsBitmask = 0;
+		this.reader = new BitReader(new Uint8Array(0));
 	}
 
 	reset(): void {
@@ -207,7 +219,9 @@ export class Av1DependencyDescriptorParser {
 			return undefined;
 		}
 
-		const r = new BitReader(data);
+		const r = this.reader;
+
+		r.reset(data);
 
 		out.startOfFrame = r.f(1) === 1;
 		out.endOfFrame = r.f(1) === 1;
