@@ -157,8 +157,9 @@ export class SendStream {
 /**
  * The entry of a consumer in the router's routing table. types.ts names the
  * callbacks `producerPaused()`/`producerResumed()`, while the transport reads
- * `consumer.producerPaused` as state for its reply: the router therefore
- * holds this small adapter, and the Consumer keeps the state field.
+ * `consumer.producerPaused` as state for its reply: the router's
+ * producer-to-consumers sets therefore hold this small adapter, while its
+ * consumer-to-producer map (and the transport) hold the Consumer itself.
  */
 export type ConsumerRouterEntry = EngineConsumer & { readonly consumer: Consumer };
 
@@ -292,6 +293,10 @@ export class Consumer implements RequestHandler {
 		};
 
 		owner.router.addConsumer(this.routerEntry, data.producerId);
+		// The producer's set holds the adapter (whose callbacks the router calls);
+		// the reverse map holds this consumer, the object transports know.
+		owner.router.consumerProducer.delete(this.routerEntry);
+		owner.router.consumerProducer.set(this as unknown as EngineConsumer, data.producerId);
 		ctx.channel.register(consumerId, this);
 
 		logger.debug(`consumer created [id:${consumerId}, type:${this.type}, producerId:${this.producerId}]`, 'info');
@@ -473,7 +478,8 @@ export class Consumer implements RequestHandler {
 		}
 		this.#closed = true;
 		this.owner.ctx.channel.unregister(this.id);
-		this.owner.router.removeConsumer(this.routerEntry);
+		this.owner.router.consumerProducer.delete(this as unknown as EngineConsumer);
+		this.owner.router.consumersOf(this.producerId)?.delete(this.routerEntry);
 		// The transport forgets it by id (or by object: it gets this very consumer).
 		this.owner.onConsumerClosed(this as unknown as EngineConsumer);
 		logger.debug(`consumer closed [id:${this.id}]`, 'info');

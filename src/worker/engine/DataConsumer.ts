@@ -125,6 +125,10 @@ export class DataConsumer implements RequestHandler {
 		};
 
 		owner.router.addDataConsumer(this.routerEntry, data.dataProducerId);
+		// As for consumers: the data producer's set holds the adapter, the
+		// reverse map this object.
+		owner.router.dataConsumerDataProducer.delete(this.routerEntry);
+		owner.router.dataConsumerDataProducer.set(this as unknown as EngineDataConsumer, data.dataProducerId);
 		ctx.channel.register(dataConsumerId, this);
 
 		logger.debug(`data consumer created [id:${dataConsumerId}, type:${this.type}]`, 'sctp');
@@ -306,7 +310,8 @@ export class DataConsumer implements RequestHandler {
 		}
 		this.#closed = true;
 		this.owner.ctx.channel.unregister(this.id);
-		this.owner.router.removeDataConsumer(this.routerEntry);
+		this.owner.router.dataConsumerDataProducer.delete(this as unknown as EngineDataConsumer);
+		this.owner.router.dataConsumersOf(this.dataProducerId)?.delete(this.routerEntry);
 		this.owner.onDataConsumerClosed(this as unknown as EngineDataConsumer);
 		logger.debug(`data consumer closed [id:${this.id}]`, 'sctp');
 	}
