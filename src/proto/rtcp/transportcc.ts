@@ -358,7 +358,16 @@ export class TransportCcBuilder {
 			else if (delta >= -0x8000 && delta <= 0x7fff) symbol = TCC_LARGE_DELTA;
 			else return false;
 		}
-		// Try it, and undo if the packet grows past maxSize.
+		// Far from maxSize (every chunk emitted covers at least 7 symbols, plus one closing a long
+		// run and two for the mixed symbols already pending), just add; near it, try and
+		// undo if the packet grows too big.
+		const worst = this.size() + 2 * (Math.ceil((gap + 1) / 7) + 4) + 2 + 3;
+		if (worst <= this.maxSize) {
+			for (let i = 0; i < gap; i++) this.pushSymbol(TCC_NOT_RECEIVED);
+			this.pushSymbol(symbol);
+			this.commit(seq, gap, received, reference, tick, delta, symbol);
+			return true;
+		}
 		const savedChunks = this.chunks.length;
 		this.savedSyms.set(this.pendSyms);
 		const savedCount = this.pendCount;
@@ -376,6 +385,11 @@ export class TransportCcBuilder {
 			this.pendLarge = savedLarge;
 			return false;
 		}
+		this.commit(seq, gap, received, reference, tick, delta, symbol);
+		return true;
+	}
+
+	private commit(seq: number, gap: number, received: boolean, reference: number, tick: number, delta: number, symbol: number): void {
 		if (this.baseSeq < 0) this.baseSeq = seq;
 		this.lastSeq = seq;
 		this.statusCount += gap + 1;
@@ -386,7 +400,6 @@ export class TransportCcBuilder {
 			this.deltas.push(delta);
 			this.deltaBytes += symbol;
 		}
-		return true;
 	}
 
 	/** The feedback built so far (at least one packet must have been added). */
