@@ -1,0 +1,193 @@
+import { EnhancedEventEmitter } from './enhancedEvents';
+import { Logger } from './Logger';
+import { Transport, type TransportConstructorOptions } from './Transport';
+import { checkAppData } from './utils';
+import * as ortc from '../ortc';
+import { checkIp, checkSrtpParameters } from './transportUtils';
+import type { Consumer } from './Consumer';
+import type {
+	PipeConsumerOptions,
+	PipeTransportDump,
+	PipeTransportEvents,
+	PipeTransportObserverEvents,
+	PipeTransportStat,
+} from './PipeTransportTypes';
+import type { SctpState, TransportTuple } from './TransportTypes';
+import type { SctpParameters } from '../ortc/sctpParametersTypes';
+import type { SrtpParameters } from '../ortc/srtpParametersTypes';
+import type { AppData } from './types';
+
+const logger = new Logger('PipeTransport');
+
+/** @private What the worker answers on creation (its dump). */
+export type PipeTransportData = {
+	tuple: TransportTuple;
+	sctpParameters?: SctpParameters;
+	sctpState?: SctpState;
+	rtx: boolean;
+	srtpParameters?: SrtpParameters;
+};
+
+export class PipeTransport<PipeTransportAppData extends AppData = AppData> extends Transport<
+	PipeTransportAppData,
+	PipeTransportEvents,
+	PipeTransportObserverEvents
+> {
+	readonly #data: PipeTransportData;
+
+	/** @private Use router.createPipeTransport(). */
+	constructor(options: TransportConstructorOptions<PipeTransportAppData> & { data: PipeTransportData }) {
+		super(options, new EnhancedEventEmitter<PipeTransportObserverEvents>());
+
+		logger.debug('constructor()');
+
+		const { data } = options;
+
+		this.#data = {
+			tuple: data.tuple,
+			sctpParameters: data.sctpParameters,
+			sctpState: data.sctpState,
+			rtx: data.rtx,
+			srtpParameters: data.srtpParameters,
+		};
+	}
+
+	get type(): 'pipe' {
+		return 'pipe';
+	}
+
+	get tuple(): TransportTuple {
+		return this.#data.tuple;
+	}
+
+	get sctpParameters(): SctpParameters | undefined {
+		return this.#data.sctpParameters;
+	}
+
+	get sctpState(): SctpState | undefined {
+		return this.#data.sctpState;
+	}
+
+	get srtpParameters(): SrtpParameters | undefined {
+		return this.#data.srtpParameters;
+	}
+
+	override close(): void {
+		if (this.closed) {
+			return;
+		}
+		if (this.#data.sctpState) {
+			this.#data.sctpState = 'closed';
+		}
+		super.close();
+	}
+
+	override routerClosed(): void {
+		if (this.closed) {
+			return;
+		}
+		if (this.#data.sctpState) {
+			this.#data.sctpState = 'closed';
+		}
+		super.routerClosed();
+	}
+
+	override async dump(): Promise<PipeTransportDump> {
+		return (await super.dump()) as PipeTransportDump;
+	}
+
+	override async getStats(): Promise<PipeTransportStat[]> {
+		return (await super.getStats()) as PipeTransportStat[];
+	}
+
+	/** Provide the remote pipe transport's IP and port (and its SRTP parameters with SRTP). */
+	async connect({
+		ip,
+		port,
+		srtpParameters,
+	}: {
+		ip: string;
+		port: number;
+		srtpParameters?: SrtpParameters;
+	}): Promise<void> {
+		logger.debug('connect()');
+		this.assertOpen();
+
+		if (!this.#data.srtpParameters && srtpParameters !== undefined) {
+			throw new TypeError('invalid srtpParameters (SRTP not enabled)');
+		} else if (this.#data.srtpParameters) {
+			// A pipe transport always uses AEAD_AES_256_GCM.
+			checkSrtpParameters(srtpParameters!, ['AEAD_AES_256_GCM']);
+		}
+
+		checkIp(ip, 'ip');
+
+		if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) {
+			throw new TypeError('missing or invalid port');
+		}
+
+		const response: { tuple?: TransportTuple } = await this.channel.request(
+			'pipeTransport.connect',
+			this.internal.transportId,
+			{
+				ip,
+				port,
+				srtpParameters: srtpParameters
+					? { cryptoSuite: srtpParameters.cryptoSuite, keyBase64: srtpParameters.keyBase64 }
+					: undefined,
+			},
+		);
+
+		if (response.tuple) {
+			this.#data.tuple = response.tuple;
+		}
+	}
+
+	/** A pipe consumer: every stream of the producer, unchanged, for another router. */
+	override async consume<ConsumerAppData extends AppData = AppData>({
+		producerId,
+		appData,
+	}: PipeConsumerOptions<ConsumerAppData>): Promise<Consumer<ConsumerAppData>> {
+		logger.debug('consume()');
+		this.assertOpen();
+
+		if (!producerId || typeof producerId !== 'string') {
+			throw new TypeError('missing producerId');
+		}
+		checkAppData(appData);
+
+		const producer = this.getProducerById(producerId);
+
+		if (!producer) {
+			throw Error(`Producer with id "${producerId}" not found`);
+		}
+
+		const rtpParameters = ortc.getPipeConsumerRtpParameters({
+			consumableRtpParameters: producer.consumableRtpParameters,
+			enableRtx: this.#data.rtx,
+		});
+
+		return this.requestConsumer<ConsumerAppData>({
+			producer,
+			rtpParameters,
+			type: 'pipe',
+			paused: false,
+			ignoreDtx: false,
+			appData,
+		});
+	}
+
+	protected override handleWorkerNotification(event: string, data: any): boolean {
+		if (event === 'sctpstatechange') {
+			const sctpState = data.sctpState as SctpState;
+
+			this.#data.sctpState = sctpState;
+			this.safeEmit('sctpstatechange', sctpState);
+			this.observer.safeEmit('sctpstatechange', sctpState);
+
+			return true;
+		}
+
+		return false;
+	}
+}

@@ -1,0 +1,56 @@
+import { WorkerLogger } from '../../logger';
+import type { Router } from '../Router';
+import { Transport } from './Transport';
+
+const logger = new WorkerLogger('DirectTransport');
+
+/**
+ * No network: the application itself sends and receives (producer.send(),
+ * consumer 'rtp' events, data messages, sendRtcp()) over the channel.
+ */
+export class DirectTransport extends Transport {
+	private constructor(id: string, data: any, router: Router) {
+		const maxMessageSize = data?.maxMessageSize ?? 262144;
+
+		if (typeof maxMessageSize !== 'number' || !Number.isFinite(maxMessageSize) || maxMessageSize < 0) {
+			throw new TypeError('wrong maxMessageSize');
+		}
+
+		super(id, { direct: true, maxMessageSize }, router);
+	}
+
+	static async create(id: string, data: any, router: Router): Promise<DirectTransport> {
+		const transport = new DirectTransport(id, data, router);
+
+		transport.register();
+		logger.debug(`DirectTransport created [id:${id}]`, 'info');
+
+		return transport;
+	}
+
+	override handleNotification(event: string, data: any): void {
+		if (event === 'transport.sendRtcp') {
+			if (this.closed || !(data instanceof Uint8Array)) {
+				return;
+			}
+			// RTCP from the application counts as received; processing comes with media forwarding.
+			this.dataReceived(data.length);
+
+			return;
+		}
+
+		super.handleNotification(event, data);
+	}
+
+	dump(): unknown {
+		return this.baseDump();
+	}
+
+	getStats(): unknown {
+		return { ...this.baseStats(), type: 'direct-transport' };
+	}
+
+	protected closeSockets(): void {
+		// Nothing bound.
+	}
+}

@@ -1,0 +1,141 @@
+import * as net from 'node:net';
+import { WorkerLogger } from '../../logger';
+import type { Router } from '../Router';
+import { Transport, type BaseTransportOptions } from './Transport';
+import { bindListenInfo, checkWireListenInfo, closeBound, type BoundListenInfo } from './listen';
+import { decodeSrtpKey, generateSrtpKey, makeTuple, type Tuple, type WireListenInfo } from './common';
+import type { UdpSocket } from '../../net/UdpSocket';
+
+const logger = new WorkerLogger('PipeTransport');
+
+/** Pipe transports always use this suite when SRTP is enabled. */
+const PIPE_SRTP_CRYPTO_SUITE = 'AEAD_AES_256_GCM';
+
+export type PipeTransportOptions = BaseTransportOptions & {
+	listenInfo: WireListenInfo;
+	enableRtx?: boolean;
+	enableSrtp?: boolean;
+};
+
+/** Router to router (same or other worker/host) over UDP. */
+export class PipeTransport extends Transport {
+	readonly #bound: BoundListenInfo & { socket: UdpSocket };
+	readonly #rtx: boolean;
+	readonly #srtp: { keyBase64: string; remoteKey?: Buffer } | undefined;
+	#tuple: Tuple | undefined = undefined;
+
+	private constructor(
+		id: string,
+		options: PipeTransportOptions,
+		router: Router,
+		bound: BoundListenInfo & { socket: UdpSocket },
+	) {
+		super(id, { ...options, direct: false }, router);
+
+		this.#bound = bound;
+		this.#rtx = Boolean(options.enableRtx);
+		this.#srtp = options.enableSrtp ? { keyBase64: generateSrtpKey(PIPE_SRTP_CRYPTO_SUITE).keyBase64 } : undefined;
+
+		bound.socket.onPacket = (data) => {
+			if (!this.closed) {
+				this.dataReceived(data.length);
+			}
+		};
+	}
+
+	static async create(id: string, data: any, router: Router): Promise<PipeTransport> {
+		const options = (data ?? {}) as PipeTransportOptions;
+
+		checkWireListenInfo(options.listenInfo);
+		if (options.listenInfo.protocol !== 'udp') {
+			throw new TypeError('unsupported listen protocol');
+		}
+
+		const bound = (await bindListenInfo(options.listenInfo, router.ctx)) as BoundListenInfo & { socket: UdpSocket };
+
+		try {
+			const transport = new PipeTransport(id, options, router, bound);
+
+			transport.register();
+			logger.debug(`PipeTransport created [id:${id}]`, 'info');
+
+			return transport;
+		} catch (error) {
+			closeBound([bound]);
+			throw error;
+		}
+	}
+
+	protected override handleTransportRequest(method: string, data: any): unknown {
+		if (method === 'pipeTransport.connect') {
+			return this.#connect(data ?? {});
+		}
+
+		return super.handleTransportRequest(method, data);
+	}
+
+	#connect({ ip, port, srtpParameters }: any): unknown {
+		if (this.#tuple) {
+			throw new Error('connect() already called');
+		}
+
+		let remoteKey: Buffer | undefined;
+
+		if (!this.#srtp && srtpParameters !== undefined && srtpParameters !== null) {
+			throw new TypeError('invalid srtpParameters (SRTP not enabled)');
+		} else if (this.#srtp) {
+			if (typeof srtpParameters !== 'object' || srtpParameters === null) {
+				throw new TypeError('missing srtpParameters (SRTP enabled)');
+			}
+			if (srtpParameters.cryptoSuite !== PIPE_SRTP_CRYPTO_SUITE) {
+				throw new TypeError('invalid/unsupported srtpParameters.cryptoSuite');
+			}
+			remoteKey = decodeSrtpKey(PIPE_SRTP_CRYPTO_SUITE, srtpParameters.keyBase64);
+		}
+
+		if (typeof ip !== 'string' || net.isIP(ip) === 0) {
+			throw new TypeError('missing or invalid ip');
+		}
+		if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) {
+			throw new TypeError('missing or invalid port');
+		}
+
+		if (this.#srtp) {
+			this.#srtp.remoteKey = remoteKey;
+		}
+		this.#tuple = makeTuple(this.#localAddress(), this.#bound.socket.localPort, 'udp', ip, port);
+
+		return { tuple: this.#tuple };
+	}
+
+	#localAddress(): string {
+		return this.#bound.listenInfo.announcedAddress ?? this.#bound.socket.localIp;
+	}
+
+	#currentTuple(): Tuple {
+		return this.#tuple ?? makeTuple(this.#localAddress(), this.#bound.socket.localPort, 'udp');
+	}
+
+	dump(): unknown {
+		return {
+			...this.baseDump(),
+			tuple: this.#currentTuple(),
+			rtx: this.#rtx,
+			srtpParameters: this.#srtp
+				? { cryptoSuite: PIPE_SRTP_CRYPTO_SUITE, keyBase64: this.#srtp.keyBase64 }
+				: undefined,
+		};
+	}
+
+	getStats(): unknown {
+		return {
+			...this.baseStats(),
+			type: 'pipe-transport',
+			tuple: this.#currentTuple(),
+		};
+	}
+
+	protected closeSockets(): void {
+		closeBound([this.#bound]);
+	}
+}

@@ -1,0 +1,736 @@
+import type { RequestHandler } from '../../channel';
+import { WorkerLogger } from '../../logger';
+import type { WorkerContext } from '../context';
+import type { Router } from '../Router';
+import type {
+	EngineConsumer,
+	EngineDataConsumer,
+	EngineDataProducer,
+	EngineProducer,
+	EngineTransport,
+	TransportOwner,
+} from '../types';
+import { Producer } from '../Producer';
+import { Consumer } from '../Consumer';
+import { DataProducer } from '../DataProducer';
+import { DataConsumer } from '../DataConsumer';
+import { RateCalculator } from './rate';
+
+const logger = new WorkerLogger('Transport');
+
+/** Below this a bitrate limit makes no sense for congestion control (mediasoup's floor). */
+const MIN_OUTGOING_BITRATE = 30000;
+
+const TRACE_EVENT_TYPES = ['probation', 'bwe'];
+
+const MID_URI = 'urn:ietf:params:rtp-hdrext:sdes:mid';
+const RID_URI = 'urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id';
+const RRID_URI = 'urn:ietf:params:rtp-hdrext:sdes:repaired-rtp-stream-id';
+const ABS_SEND_TIME_URI = 'http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time';
+const TRANSPORT_CC_URI = 'http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01';
+
+type Closable = { close(): void };
+type AnyProducer = EngineProducer & Closable & Record<string, any>;
+type AnyConsumer = EngineConsumer & Closable & Record<string, any>;
+type AnyDataProducer = EngineDataProducer & Closable & Record<string, any>;
+type AnyDataConsumer = EngineDataConsumer & Closable & Record<string, any>;
+
+/** Options common to every transport kind, as the application sends them. */
+export type BaseTransportOptions = {
+	direct?: boolean;
+	maxMessageSize?: number;
+	initialAvailableOutgoingBitrate?: number;
+	enableSctp?: boolean;
+	numSctpStreams?: { OS: number; MIS: number };
+	maxSctpMessageSize?: number;
+	sctpSendBufferSize?: number;
+	isDataChannel?: boolean;
+};
+
+type SctpState = 'new' | 'connecting' | 'connected' | 'failed' | 'closed';
+
+type ProducerEntry = {
+	producer: AnyProducer;
+	ssrcs: number[];
+	mid: string | undefined;
+	rids: string[];
+};
+
+/**
+ * The part every transport kind shares: the producers, consumers and data
+ * producers/consumers created on it, its RTP listener tables (which producer
+ * owns which ssrc, MID and RID), SCTP parameters, bitrate limits, byte counters
+ * and the requests about all that. Subclasses own the sockets.
+ */
+export abstract class Transport implements EngineTransport, TransportOwner, RequestHandler {
+	readonly id: string;
+	readonly router: Router;
+	readonly ctx: WorkerContext;
+	protected closed = false;
+
+	readonly #producers = new Map<string, ProducerEntry>();
+	readonly #consumers = new Map<string, { consumer: AnyConsumer; ssrcs: number[]; rtxSsrcs: number[] }>();
+	readonly #dataProducers = new Map<string, { dataProducer: AnyDataProducer; streamId: number | undefined }>();
+	readonly #dataConsumers = new Map<string, AnyDataConsumer>();
+
+	// RTP listener (incoming streams to producers).
+	readonly #ssrcTable = new Map<number, string>();
+	readonly #midTable = new Map<string, string>();
+	readonly #ridTable = new Map<string, string>();
+	// Outgoing streams to consumers.
+	readonly #mapSsrcConsumerId = new Map<number, string>();
+	readonly #mapRtxSsrcConsumerId = new Map<number, string>();
+	// SCTP listener (incoming SCTP streams to data producers).
+	readonly #streamIdTable = new Map<number, string>();
+	readonly #recvRtpHeaderExtensions: Record<string, number> = {};
+
+	readonly #direct: boolean;
+	readonly #maxMessageSize: number;
+	readonly #sctp:
+		| {
+				OS: number;
+				MIS: number;
+				maxMessageSize: number;
+				sendBufferSize: number;
+				isDataChannel: boolean;
+				state: SctpState;
+		  }
+		| undefined;
+
+	#maxIncomingBitrate = 0;
+	#maxOutgoingBitrate = 0;
+	#minOutgoingBitrate = 0;
+	#traceEventTypes: string[] = [];
+
+	// Counters (bytes) and rates.
+	#bytesReceived = 0;
+	#bytesSent = 0;
+	readonly #recvRate = new RateCalculator();
+	readonly #sendRate = new RateCalculator();
+
+	protected constructor(id: string, options: BaseTransportOptions, router: Router) {
+		this.id = id;
+		this.router = router;
+		this.ctx = router.ctx;
+		this.#direct = Boolean(options.direct);
+
+		if (options.enableSctp && !this.#direct) {
+			const OS = options.numSctpStreams?.OS ?? 1024;
+			const MIS = options.numSctpStreams?.MIS ?? 1024;
+
+			if (!Number.isInteger(OS) || !Number.isInteger(MIS) || OS < 1 || MIS < 1 || OS > 65535 || MIS > 65535) {
+				throw new TypeError('wrong numSctpStreams');
+			}
+
+			this.#sctp = {
+				OS,
+				MIS,
+				maxMessageSize: options.maxSctpMessageSize ?? 262144,
+				sendBufferSize: options.sctpSendBufferSize ?? 262144,
+				isDataChannel: Boolean(options.isDataChannel),
+				state: 'new',
+			};
+		}
+
+		this.#maxMessageSize = this.#direct
+			? (options.maxMessageSize ?? 262144)
+			: (this.#sctp?.maxMessageSize ?? 262144);
+	}
+
+	/** Register as the channel handler of this id (once the sockets are bound). */
+	protected register(): void {
+		this.ctx.channel.register(this.id, this);
+	}
+
+	get sctpState(): SctpState | undefined {
+		return this.#sctp?.state;
+	}
+
+	// --- requests -----------------------------------------------------------
+
+	handleRequest(method: string, data: any): unknown {
+		if (this.closed) {
+			throw new Error(`Transport closed [id:${this.id}]`);
+		}
+
+		switch (method) {
+			case 'transport.dump':
+				return this.dump();
+
+			case 'transport.getStats':
+				return this.getStats();
+
+			case 'transport.setMaxIncomingBitrate': {
+				const bitrate = checkBitrate(data?.bitrate);
+
+				this.#maxIncomingBitrate = bitrate;
+
+				return undefined;
+			}
+
+			case 'transport.setMaxOutgoingBitrate': {
+				const bitrate = checkBitrate(data?.bitrate);
+
+				if (bitrate > 0) {
+					if (bitrate < MIN_OUTGOING_BITRATE) {
+						throw new TypeError(`bitrate must be >= ${MIN_OUTGOING_BITRATE} bps`);
+					}
+					if (this.#minOutgoingBitrate > 0 && bitrate < this.#minOutgoingBitrate) {
+						throw new Error('maxOutgoingBitrate must be >= minOutgoingBitrate');
+					}
+				}
+				this.#maxOutgoingBitrate = bitrate;
+
+				return undefined;
+			}
+
+			case 'transport.setMinOutgoingBitrate': {
+				const bitrate = checkBitrate(data?.bitrate);
+
+				if (bitrate > 0) {
+					if (bitrate < MIN_OUTGOING_BITRATE) {
+						throw new TypeError(`bitrate must be >= ${MIN_OUTGOING_BITRATE} bps`);
+					}
+					if (this.#maxOutgoingBitrate > 0 && bitrate > this.#maxOutgoingBitrate) {
+						throw new Error('minOutgoingBitrate must be <= maxOutgoingBitrate');
+					}
+				}
+				this.#minOutgoingBitrate = bitrate;
+
+				return undefined;
+			}
+
+			case 'transport.enableTraceEvent': {
+				const types: unknown[] = Array.isArray(data?.types) ? data.types : [];
+
+				this.#traceEventTypes = TRACE_EVENT_TYPES.filter((type) => types.includes(type));
+
+				return undefined;
+			}
+
+			case 'transport.produce':
+				return this.#produce(data);
+
+			case 'transport.consume':
+				return this.#consume(data);
+
+			case 'transport.produceData':
+				return this.#produceData(data);
+
+			case 'transport.consumeData':
+				return this.#consumeData(data);
+
+			case 'transport.closeProducer': {
+				const entry = this.#producers.get(data?.producerId);
+
+				if (!entry) {
+					throw new Error(`Producer not found [producerId:${String(data?.producerId)}]`);
+				}
+				entry.producer.close();
+
+				return undefined;
+			}
+
+			case 'transport.closeConsumer': {
+				const entry = this.#consumers.get(data?.consumerId);
+
+				if (!entry) {
+					throw new Error(`Consumer not found [consumerId:${String(data?.consumerId)}]`);
+				}
+				entry.consumer.close();
+
+				return undefined;
+			}
+
+			case 'transport.closeDataProducer': {
+				const entry = this.#dataProducers.get(data?.dataProducerId);
+
+				if (!entry) {
+					throw new Error(`DataProducer not found [dataProducerId:${String(data?.dataProducerId)}]`);
+				}
+				entry.dataProducer.close();
+
+				return undefined;
+			}
+
+			case 'transport.closeDataConsumer': {
+				const dataConsumer = this.#dataConsumers.get(data?.dataConsumerId);
+
+				if (!dataConsumer) {
+					throw new Error(`DataConsumer not found [dataConsumerId:${String(data?.dataConsumerId)}]`);
+				}
+				dataConsumer.close();
+
+				return undefined;
+			}
+
+			default:
+				return this.handleTransportRequest(method, data);
+		}
+	}
+
+	handleNotification(event: string, _data: any): void {
+		logger.debug(`ignoring notification "${event}" [transportId:${this.id}]`);
+	}
+
+	/** Requests specific to the transport kind (connect, restartIce...). */
+	protected handleTransportRequest(method: string, _data: any): unknown {
+		throw new Error(`unknown method "${method}"`);
+	}
+
+	// --- dump and stats -----------------------------------------------------
+
+	abstract dump(): unknown;
+
+	abstract getStats(): unknown;
+
+	/** The fields every transport dump has (mediasoup's BaseTransportDump). */
+	protected baseDump(): Record<string, unknown> {
+		const dump: Record<string, unknown> = {
+			id: this.id,
+			producerIds: [...this.#producers.keys()],
+			consumerIds: [...this.#consumers.keys()],
+			mapSsrcConsumerId: [...this.#mapSsrcConsumerId].map(([key, value]) => ({ key, value })),
+			mapRtxSsrcConsumerId: [...this.#mapRtxSsrcConsumerId].map(([key, value]) => ({ key, value })),
+			recvRtpHeaderExtensions: { ...this.#recvRtpHeaderExtensions },
+			rtpListener: {
+				ssrcTable: [...this.#ssrcTable].map(([key, value]) => ({ key, value })),
+				midTable: [...this.#midTable].map(([key, value]) => ({ key, value })),
+				ridTable: [...this.#ridTable].map(([key, value]) => ({ key, value })),
+			},
+			maxMessageSize: this.#maxMessageSize,
+			dataProducerIds: [...this.#dataProducers.keys()],
+			dataConsumerIds: [...this.#dataConsumers.keys()],
+			traceEventTypes: [...this.#traceEventTypes],
+		};
+
+		if (this.#sctp) {
+			dump['sctpParameters'] = this.sctpParameters();
+			dump['sctpState'] = this.#sctp.state;
+			dump['sctpListener'] = {
+				streamIdTable: [...this.#streamIdTable].map(([key, value]) => ({ key, value })),
+			};
+		}
+
+		return dump;
+	}
+
+	/** SCTP parameters as mediasoup dumps them (port 5000 as in WebRTC, RFC 8841). */
+	protected sctpParameters(): Record<string, unknown> | undefined {
+		if (!this.#sctp) {
+			return undefined;
+		}
+
+		return {
+			port: 5000,
+			OS: this.#sctp.OS,
+			MIS: this.#sctp.MIS,
+			maxMessageSize: this.#sctp.maxMessageSize,
+			sendBufferSize: this.#sctp.sendBufferSize,
+			sctpBufferedAmount: 0,
+			isDataChannel: this.#sctp.isDataChannel,
+		};
+	}
+
+	/** The fields every transport's stats have (mediasoup's BaseTransportStats). */
+	protected baseStats(): Record<string, unknown> {
+		const now = Date.now();
+		const stats: Record<string, unknown> = {
+			transportId: this.id,
+			timestamp: now,
+			sctpState: this.#sctp?.state,
+			bytesReceived: this.#bytesReceived,
+			recvBitrate: this.#recvRate.getRate(now),
+			bytesSent: this.#bytesSent,
+			sendBitrate: this.#sendRate.getRate(now),
+			// RTP-level counters come with media forwarding; nothing is parsed yet.
+			rtpBytesReceived: 0,
+			rtpRecvBitrate: 0,
+			rtpBytesSent: 0,
+			rtpSendBitrate: 0,
+			rtxBytesReceived: 0,
+			rtxRecvBitrate: 0,
+			rtxBytesSent: 0,
+			rtxSendBitrate: 0,
+			probationBytesSent: 0,
+			probationSendBitrate: 0,
+		};
+
+		if (this.#maxIncomingBitrate) {
+			stats['maxIncomingBitrate'] = this.#maxIncomingBitrate;
+		}
+		if (this.#maxOutgoingBitrate) {
+			stats['maxOutgoingBitrate'] = this.#maxOutgoingBitrate;
+		}
+		if (this.#minOutgoingBitrate) {
+			stats['minOutgoingBitrate'] = this.#minOutgoingBitrate;
+		}
+
+		return stats;
+	}
+
+	/** Bytes arrived on any socket of this transport. */
+	protected dataReceived(length: number): void {
+		this.#bytesReceived += length;
+		this.#recvRate.update(length, Date.now());
+	}
+
+	/** Bytes sent on any socket of this transport. */
+	protected dataSent(length: number): void {
+		this.#bytesSent += length;
+		this.#sendRate.update(length, Date.now());
+	}
+
+	/** Tell the application (an event on this transport's id). */
+	protected notify(event: string, data?: unknown): void {
+		this.ctx.channel.emit(this.id, event, data);
+	}
+
+	// --- close --------------------------------------------------------------
+
+	/** Closed by the application, by its router, or by its WebRtcServer. */
+	close(): void {
+		if (this.closed) {
+			return;
+		}
+		this.closed = true;
+		this.ctx.channel.unregister(this.id);
+
+		// They unregister themselves and update the router tables (and call back here).
+		for (const { consumer } of [...this.#consumers.values()]) {
+			safeClose(consumer);
+		}
+		for (const dataConsumer of [...this.#dataConsumers.values()]) {
+			safeClose(dataConsumer);
+		}
+		for (const { producer } of [...this.#producers.values()]) {
+			safeClose(producer);
+		}
+		for (const { dataProducer } of [...this.#dataProducers.values()]) {
+			safeClose(dataProducer);
+		}
+		this.#consumers.clear();
+		this.#dataConsumers.clear();
+		this.#producers.clear();
+		this.#dataProducers.clear();
+
+		if (this.#sctp) {
+			this.#sctp.state = 'closed';
+		}
+
+		this.closeSockets();
+	}
+
+	/** Release every socket (and whatever else the kind owns). */
+	protected abstract closeSockets(): void;
+
+	// --- TransportOwner ----------------------------------------------------
+
+	onProducerClosed(producer: EngineProducer): void {
+		const entry = this.#producers.get(producer.id);
+
+		if (!entry || entry.producer !== producer) {
+			return;
+		}
+		this.#producers.delete(producer.id);
+		for (const ssrc of entry.ssrcs) {
+			if (this.#ssrcTable.get(ssrc) === producer.id) {
+				this.#ssrcTable.delete(ssrc);
+			}
+		}
+		if (entry.mid !== undefined && this.#midTable.get(entry.mid) === producer.id) {
+			this.#midTable.delete(entry.mid);
+		}
+		for (const rid of entry.rids) {
+			if (this.#ridTable.get(rid) === producer.id) {
+				this.#ridTable.delete(rid);
+			}
+		}
+		if (this.router.getProducer(producer.id) === producer) {
+			this.router.removeProducer(producer);
+		}
+	}
+
+	onConsumerClosed(consumer: EngineConsumer): void {
+		const entry = this.#consumers.get(consumer.id);
+
+		if (!entry || entry.consumer !== consumer) {
+			return;
+		}
+		this.#consumers.delete(consumer.id);
+		for (const ssrc of entry.ssrcs) {
+			this.#mapSsrcConsumerId.delete(ssrc);
+		}
+		for (const ssrc of entry.rtxSsrcs) {
+			this.#mapRtxSsrcConsumerId.delete(ssrc);
+		}
+		this.router.removeConsumer(consumer);
+	}
+
+	onDataProducerClosed(dataProducer: EngineDataProducer): void {
+		const entry = this.#dataProducers.get(dataProducer.id);
+
+		if (!entry || entry.dataProducer !== dataProducer) {
+			return;
+		}
+		this.#dataProducers.delete(dataProducer.id);
+		if (entry.streamId !== undefined && this.#streamIdTable.get(entry.streamId) === dataProducer.id) {
+			this.#streamIdTable.delete(entry.streamId);
+		}
+		if (this.router.getDataProducer(dataProducer.id) === dataProducer) {
+			this.router.removeDataProducer(dataProducer);
+		}
+	}
+
+	onDataConsumerClosed(dataConsumer: EngineDataConsumer): void {
+		if (this.#dataConsumers.get(dataConsumer.id) !== dataConsumer) {
+			return;
+		}
+		this.#dataConsumers.delete(dataConsumer.id);
+		this.router.removeDataConsumer(dataConsumer);
+	}
+
+	// --- producers and consumers -------------------------------------------
+
+	#produce(data: any): unknown {
+		const producerId = data?.producerId;
+
+		this.router.checkNewId(producerId);
+
+		if (data.kind !== 'audio' && data.kind !== 'video') {
+			throw new TypeError(`invalid kind "${String(data.kind)}"`);
+		}
+
+		const rtpParameters = data.rtpParameters ?? {};
+		const encodings: any[] = Array.isArray(rtpParameters.encodings) ? rtpParameters.encodings : [];
+		const mid: string | undefined = typeof rtpParameters.mid === 'string' ? rtpParameters.mid : undefined;
+		const ssrcs: number[] = [];
+		const rids: string[] = [];
+
+		for (const encoding of encodings) {
+			if (typeof encoding.ssrc === 'number') {
+				ssrcs.push(encoding.ssrc);
+			}
+			if (typeof encoding.rtx?.ssrc === 'number') {
+				ssrcs.push(encoding.rtx.ssrc);
+			}
+			if (typeof encoding.rid === 'string') {
+				rids.push(encoding.rid);
+			}
+		}
+
+		// The RTP listener must be able to tell every incoming stream apart.
+		for (const ssrc of ssrcs) {
+			if (this.#ssrcTable.has(ssrc)) {
+				throw new Error(`ssrc already exists in RTP listener [ssrc:${ssrc}]`);
+			}
+		}
+		if (mid !== undefined && this.#midTable.has(mid)) {
+			throw new Error(`MID already exists in RTP listener [mid:${mid}]`);
+		}
+		for (const rid of rids) {
+			// RIDs only need to be unique when no MID tells the streams apart.
+			if (mid === undefined && this.#ridTable.has(rid)) {
+				throw new Error(`RID already exists in RTP listener [rid:${rid}]`);
+			}
+		}
+
+		const producer = new Producer(producerId, data, this) as unknown as AnyProducer;
+
+		if (this.router.getProducer(producerId) !== producer) {
+			this.router.addProducer(producer);
+		}
+
+		this.#producers.set(producerId, { producer, ssrcs, mid, rids });
+		for (const ssrc of ssrcs) {
+			this.#ssrcTable.set(ssrc, producerId);
+		}
+		if (mid !== undefined) {
+			this.#midTable.set(mid, producerId);
+		}
+		if (mid === undefined) {
+			for (const rid of rids) {
+				this.#ridTable.set(rid, producerId);
+			}
+		}
+		this.#learnHeaderExtensions(rtpParameters.headerExtensions);
+
+		logger.debug(`producer created [id:${producerId}, transportId:${this.id}]`, 'rtp');
+
+		return { type: producer['type'] ?? producerType(rtpParameters) };
+	}
+
+	#consume(data: any): unknown {
+		const consumerId = data?.consumerId;
+
+		this.router.checkNewId(consumerId);
+
+		if (!this.router.getProducer(data.producerId)) {
+			throw new Error(`Producer not found [producerId:${String(data.producerId)}]`);
+		}
+
+		const consumer = new Consumer(consumerId, data, this) as unknown as AnyConsumer;
+
+		if (!this.router.consumerProducer.has(consumer)) {
+			this.router.addConsumer(consumer, data.producerId);
+		}
+
+		const ssrcs: number[] = [];
+		const rtxSsrcs: number[] = [];
+
+		for (const encoding of data.rtpParameters?.encodings ?? []) {
+			if (typeof encoding.ssrc === 'number') {
+				ssrcs.push(encoding.ssrc);
+				this.#mapSsrcConsumerId.set(encoding.ssrc, consumerId);
+			}
+			if (typeof encoding.rtx?.ssrc === 'number') {
+				rtxSsrcs.push(encoding.rtx.ssrc);
+				this.#mapRtxSsrcConsumerId.set(encoding.rtx.ssrc, consumerId);
+			}
+		}
+
+		this.#consumers.set(consumerId, { consumer, ssrcs, rtxSsrcs });
+
+		return {
+			paused: consumer['paused'],
+			producerPaused: consumer['producerPaused'],
+			score: consumer['score'],
+			preferredLayers: consumer['preferredLayers'],
+		};
+	}
+
+	#produceData(data: any): unknown {
+		const dataProducerId = data?.dataProducerId;
+
+		this.router.checkNewId(dataProducerId);
+
+		let streamId: number | undefined;
+
+		if (data.type === 'sctp') {
+			if (!this.#sctp) {
+				throw new Error('SCTP not enabled and not a direct Transport');
+			}
+
+			streamId = data.sctpStreamParameters?.streamId;
+
+			if (typeof streamId !== 'number' || !Number.isInteger(streamId) || streamId < 0 || streamId > 65534) {
+				throw new TypeError('missing or invalid sctpStreamParameters.streamId');
+			}
+			if (this.#streamIdTable.has(streamId)) {
+				throw new Error(`streamId already exists in SCTP listener [streamId:${streamId}]`);
+			}
+		} else if (data.type === 'direct') {
+			if (!this.#direct) {
+				throw new TypeError('a DataProducer of type "direct" needs a DirectTransport');
+			}
+		} else {
+			throw new TypeError(`invalid type "${String(data.type)}"`);
+		}
+
+		const dataProducer = new DataProducer(dataProducerId, data, this) as unknown as AnyDataProducer;
+
+		if (this.router.getDataProducer(dataProducerId) !== dataProducer) {
+			this.router.addDataProducer(dataProducer);
+		}
+
+		this.#dataProducers.set(dataProducerId, { dataProducer, streamId });
+		if (streamId !== undefined) {
+			this.#streamIdTable.set(streamId, dataProducerId);
+		}
+
+		return undefined;
+	}
+
+	#consumeData(data: any): unknown {
+		const dataConsumerId = data?.dataConsumerId;
+
+		this.router.checkNewId(dataConsumerId);
+
+		if (!this.router.getDataProducer(data.dataProducerId)) {
+			throw new Error(`DataProducer not found [dataProducerId:${String(data.dataProducerId)}]`);
+		}
+		if (data.type === 'sctp' && !this.#sctp) {
+			throw new Error('SCTP not enabled and not a direct Transport');
+		} else if (data.type === 'direct' && !this.#direct) {
+			throw new TypeError('a DataConsumer of type "direct" needs a DirectTransport');
+		}
+
+		const dataConsumer = new DataConsumer(dataConsumerId, data, this) as unknown as AnyDataConsumer;
+
+		if (!this.router.dataConsumerDataProducer.has(dataConsumer)) {
+			this.router.addDataConsumer(dataConsumer, data.dataProducerId);
+		}
+
+		this.#dataConsumers.set(dataConsumerId, dataConsumer);
+
+		return { dataProducerPaused: Boolean(dataConsumer['dataProducerPaused']) };
+	}
+
+	/** The first producer to use an extension sets the id this transport reads it at. */
+	#learnHeaderExtensions(headerExtensions: unknown): void {
+		if (!Array.isArray(headerExtensions)) {
+			return;
+		}
+
+		const names: Record<string, string> = {
+			[MID_URI]: 'mid',
+			[RID_URI]: 'rid',
+			[RRID_URI]: 'rrid',
+			[ABS_SEND_TIME_URI]: 'absSendTime',
+			[TRANSPORT_CC_URI]: 'transportWideCc01',
+		};
+
+		for (const ext of headerExtensions) {
+			const name = names[ext?.uri];
+
+			if (name && typeof ext.id === 'number' && this.#recvRtpHeaderExtensions[name] === undefined) {
+				this.#recvRtpHeaderExtensions[name] = ext.id;
+			}
+		}
+	}
+}
+
+function checkBitrate(bitrate: unknown): number {
+	if (typeof bitrate !== 'number' || !Number.isFinite(bitrate) || bitrate < 0) {
+		throw new TypeError('bitrate must be a non negative number');
+	}
+
+	return Math.floor(bitrate);
+}
+
+function safeClose(object: Closable): void {
+	try {
+		object.close();
+	} catch (error) {
+		logger.error(`error closing a child of a transport: ${(error as Error).message}`);
+	}
+}
+
+/** simple, simulcast (several encodings) or svc (one encoding with layers of a scalable codec). */
+function producerType(rtpParameters: any): 'simple' | 'simulcast' | 'svc' {
+	const encodings: any[] = rtpParameters?.encodings ?? [];
+
+	if (encodings.length > 1) {
+		return 'simulcast';
+	}
+
+	const match = /^[LS](\d+)T(\d+)/.exec(encodings[0]?.scalabilityMode ?? '');
+
+	if (!match) {
+		return 'simple';
+	}
+
+	const spatialLayers = Number(match[1]);
+	const temporalLayers = Number(match[2]);
+	const mimeType: string = (rtpParameters.codecs?.[0]?.mimeType ?? '').toLowerCase();
+	const scalableCodec = ['video/vp9', 'video/av1', 'video/h264-svc'].includes(mimeType);
+
+	if (scalableCodec && (spatialLayers > 1 || temporalLayers > 1)) {
+		return 'svc';
+	}
+	if (spatialLayers > 1) {
+		return 'simulcast';
+	}
+
+	return 'simple';
+}

@@ -1,0 +1,103 @@
+import { randomBytes, randomInt } from 'node:crypto';
+
+export type Protocol = 'udp' | 'tcp';
+
+/** The listen info the application sends (already validated and defaulted there). */
+export type WireListenInfo = {
+	protocol: Protocol;
+	ip: string;
+	announcedAddress?: string;
+	exposeInternalIp?: boolean;
+	port?: number;
+	portRange?: { min: number; max: number };
+	flags?: { ipv6Only?: boolean; udpReusePort?: boolean };
+	sendBufferSize?: number;
+	recvBufferSize?: number;
+};
+
+/** A transport tuple as the application sees it (mediasoup's field names). */
+export type Tuple = {
+	localIp: string;
+	localAddress: string;
+	localPort: number;
+	remoteIp?: string;
+	remotePort?: number;
+	protocol: Protocol;
+};
+
+export function makeTuple(
+	localAddress: string,
+	localPort: number,
+	protocol: Protocol,
+	remoteIp?: string,
+	remotePort?: number,
+): Tuple {
+	const tuple: Tuple = {
+		localIp: localAddress,
+		localAddress,
+		localPort,
+		// Not connected yet: no remote IP and port 0 (as mediasoup reports it).
+		remotePort: remotePort ?? 0,
+		protocol,
+	};
+
+	if (remoteIp !== undefined) {
+		tuple.remoteIp = remoteIp;
+	}
+
+	return tuple;
+}
+
+const ICE_CHARS = 'abcdefghijklmnopqrstuvwxyz0123456789';
+
+/** Random string for ICE credentials (RFC 8445 section 5.3: at least 24/128 bits of randomness). */
+export function randomIceString(length: number): string {
+	let out = '';
+
+	for (let i = 0; i < length; ++i) {
+		out += ICE_CHARS[randomInt(ICE_CHARS.length)];
+	}
+
+	return out;
+}
+
+export type SrtpCryptoSuite = 'AEAD_AES_256_GCM' | 'AEAD_AES_128_GCM' | 'AES_CM_128_HMAC_SHA1_80' | 'AES_CM_128_HMAC_SHA1_32';
+
+/** Master key + salt lengths (RFC 3711 section 8.2 for AES-CM, RFC 7714 section 12 for AES-GCM). */
+export const SRTP_MASTER_LENGTHS: Readonly<Record<SrtpCryptoSuite, number>> = {
+	AEAD_AES_256_GCM: 44,
+	AEAD_AES_128_GCM: 28,
+	AES_CM_128_HMAC_SHA1_80: 30,
+	AES_CM_128_HMAC_SHA1_32: 30,
+};
+
+export function isSrtpCryptoSuite(value: unknown): value is SrtpCryptoSuite {
+	return typeof value === 'string' && Object.prototype.hasOwnProperty.call(SRTP_MASTER_LENGTHS, value);
+}
+
+/** A fresh local SRTP master key + salt for the suite. */
+export function generateSrtpKey(cryptoSuite: SrtpCryptoSuite): { key: Buffer; keyBase64: string } {
+	const key = randomBytes(SRTP_MASTER_LENGTHS[cryptoSuite]);
+
+	return { key, keyBase64: key.toString('base64') };
+}
+
+/** Decodes the remote key and checks its length for the suite. Throws TypeError. */
+export function decodeSrtpKey(cryptoSuite: SrtpCryptoSuite, keyBase64: unknown): Buffer {
+	if (typeof keyBase64 !== 'string') {
+		throw new TypeError('missing srtpParameters.keyBase64');
+	}
+
+	const key = Buffer.from(keyBase64, 'base64');
+
+	if (key.length !== SRTP_MASTER_LENGTHS[cryptoSuite]) {
+		throw new TypeError('invalid decoded SRTP key length');
+	}
+
+	return key;
+}
+
+/** First-byte test of RFC 7983 section 7 for RTP/RTCP (128..191). */
+export function looksLikeRtpOrRtcp(data: Uint8Array): boolean {
+	return data.length >= 12 && data[0]! >= 128 && data[0]! <= 191;
+}
