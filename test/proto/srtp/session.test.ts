@@ -73,6 +73,20 @@ test('RFC 3711 sections 3.1/4.1.1/4.2: AES-CM + HMAC-SHA1 output equals an indep
 			const tag = createHmac('sha1', keys.rtpAuthKey).update(expectedBody).update(Buffer.alloc(4)).digest().subarray(0, tagLen);
 			assert.deepEqual(out, Buffer.concat([expectedBody, tag]), `${suite} seq ${seq}`);
 		}
+		// ROC > 0: the ROC is XORed into IV bytes 8..11 and appended to the authenticated data.
+		const late = new SrtpSession(suite, keyFor(suite));
+		late.setRoc(0x0badf00d, 0x10203, 9);
+		const pkt = rtp(10, 0x0badf00d, 100);
+		const ivr = Buffer.alloc(16);
+		keys.rtpSalt.copy(ivr, 0);
+		ivr.writeUInt32BE((ivr.readUInt32BE(4) ^ 0x0badf00d) >>> 0, 4);
+		ivr.writeUInt32BE((ivr.readUInt32BE(8) ^ 0x10203) >>> 0, 8);
+		ivr.writeUInt16BE(ivr.readUInt16BE(12) ^ 10, 12);
+		const cr = createCipheriv('aes-128-ctr', keys.rtpKey, ivr);
+		const bodyR = Buffer.concat([pkt.subarray(0, 12), cr.update(pkt.subarray(12)), cr.final()]);
+		const rocBytes = Buffer.from([0, 1, 2, 3]);
+		const tagR = createHmac('sha1', keys.rtpAuthKey).update(bodyR).update(rocBytes).digest().subarray(0, tagLen);
+		assert.deepEqual(late.protectRtp(pkt), Buffer.concat([bodyR, tagR]), `${suite} with ROC 0x10203`);
 		// SRTCP: header clear, body encrypted, E||index, 80-bit tag for both suites.
 		const sr = rtcp(0x01020304, 40);
 		const out = session.protectRtcp(sr)!;
