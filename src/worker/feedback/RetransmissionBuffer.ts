@@ -1,0 +1,245 @@
+import type { GenericNack } from '../../proto/rtcp/nack';
+
+/**
+ * Send-side store of recently sent packets of one stream, answering NACKs (RFC 4585 6.2.1,
+ * RFC 4588 for the RTX the engine wraps them in).
+ *
+ * Packets are COPIED in (`store`), into pooled buffers of `maxPacketSize` bytes: the engine
+ * may reuse or encrypt its send buffer in place right after. A packet stays until it is older
+ * than `maxAgeMs` (by the time it was stored), or `maxPackets` newer sequence numbers pushed it
+ * out; evicted buffers go back to the pool, so memory follows the real send rate and nothing is
+ * allocated per packet once the pool is warm.
+ *
+ * `onNack*` fills `resend` with the items to send again (oldest first) and `missing` with the
+ * seqs it cannot serve (never stored, evicted, or too old). A packet resent less than one RTT
+ * ago is not resent again (the first copy may still be in flight; mediasoup's rule), and goes
+ * to `throttled`. The three arrays are reused by the next call.
+ */
+
+export interface RetransmissionBufferOptions {
+	/** Rounded up to a power of two, at most 32768 (mediasoup: 2500). */
+	maxPackets?: number;
+	/** mediasoup: 2000 ms for video, 1000 ms for audio. */
+	maxAgeMs?: number;
+	/** Larger packets are not stored (mediasoup: the MTU). */
+	maxPacketSize?: number;
+}
+
+export const RETRANSMISSION_DEFAULT_RTT_MS = 100;
+
+/** One stored packet. Its bytes are `buffer[0 .. length)`; treat them as read-only. */
+export class RetransmissionItem {
+	seq: number;
+	buffer: Buffer;
+	length: number;
+	storedAtMs: number;
+	/** Last time it was resent (0 = never). */
+	resentAtMs: number;
+	/** Resends so far (1 after the first: the RtpStreamSend counts that one as a repair). */
+	sentTimes: number;
+	/** False once evicted; an evicted item may be reused for another packet. */
+	valid: boolean;
+
+	constructor(buffer: Buffer) {
+		this.seq = 0;
+		this.buffer = buffer;
+		this.length = 0;
+		this.storedAtMs = 0;
+		this.resentAtMs = 0;
+		this.sentTimes = 0;
+		this.valid = false;
+	}
+}
+
+export class RetransmissionBuffer {
+	readonly capacity: number;
+	readonly maxAgeMs: number;
+	readonly maxPacketSize: number;
+
+	/** Results of the last `onNack*` call (reused). */
+	readonly resend: RetransmissionItem[];
+	readonly missing: number[];
+	readonly throttled: number[];
+
+	private readonly slots: (RetransmissionItem | null)[];
+	private readonly pool: RetransmissionItem[];
+	private readonly mask: number;
+	private started: boolean;
+	/** Extended seq of the newest stored packet, and of the oldest slot still considered. */
+	private newestExt: number;
+	private oldestExt: number;
+	private newestSeq: number;
+	/** Items currently stored. */
+	size: number;
+	/** Packets refused for size. */
+	packetsTooBig: number;
+
+	constructor(options: RetransmissionBufferOptions = {}) {
+		const want = Math.max(1, Math.min(options.maxPackets ?? 2500, 32768));
+		let cap = 1;
+		while (cap < want) cap <<= 1;
+		this.capacity = cap;
+		this.mask = cap - 1;
+		this.maxAgeMs = options.maxAgeMs ?? 2000;
+		this.maxPacketSize = options.maxPacketSize ?? 1500;
+		this.resend = [];
+		this.missing = [];
+		this.throttled = [];
+		this.slots = new Array<RetransmissionItem | null>(cap).fill(null);
+		this.pool = [];
+		this.started = false;
+		this.newestExt = 0;
+		this.oldestExt = 0;
+		this.newestSeq = 0;
+		this.size = 0;
+		this.packetsTooBig = 0;
+	}
+
+	/**
+	 * Copies a sent packet (`data[0 .. length)`, sequence number `seq` as sent) in. Returns false
+	 * when it was not stored (too big, or older than the window).
+	 */
+	store(seq: number, data: Uint8Array, length: number, nowMs: number): boolean {
+		if (length > this.maxPacketSize) {
+			this.packetsTooBig++;
+			return false;
+		}
+		seq &= 0xffff;
+		let ext: number;
+		if (!this.started) {
+			this.started = true;
+			ext = seq;
+			this.newestExt = ext;
+			this.oldestExt = ext;
+			this.newestSeq = seq;
+		} else {
+			ext = this.newestExt + (((seq - this.newestSeq) << 16) >> 16);
+			if (ext > this.newestExt) {
+				this.newestExt = ext;
+				this.newestSeq = seq;
+				// Slots that fall out of the seq window are evicted by count.
+				this.evictBefore(ext - this.capacity + 1);
+			} else if (ext <= this.newestExt - this.capacity) {
+				return false;
+			}
+		}
+		this.evictOld(nowMs);
+		if (ext < this.oldestExt) this.oldestExt = ext;
+		const slot = ext & this.mask;
+		let item = this.slots[slot];
+		if (item === null) {
+			item = this.pool.pop() ?? new RetransmissionItem(Buffer.allocUnsafe(this.maxPacketSize));
+			this.slots[slot] = item;
+			this.size++;
+		}
+		item.seq = ext;
+		item.buffer.set(length === data.length ? data : data.subarray(0, length), 0);
+		item.length = length;
+		item.storedAtMs = nowMs;
+		item.resentAtMs = 0;
+		item.sentTimes = 0;
+		item.valid = true;
+		return true;
+	}
+
+	/** The stored packet with this 16-bit seq, if any (and not too old). */
+	get(seq: number, nowMs: number): RetransmissionItem | undefined {
+		if (!this.started) return undefined;
+		this.evictOld(nowMs);
+		const ext = this.newestExt + ((((seq & 0xffff) - this.newestSeq) << 16) >> 16);
+		if (ext > this.newestExt || ext < this.oldestExt) return undefined;
+		const item = this.slots[ext & this.mask];
+		return item !== null && item.seq === ext ? item : undefined;
+	}
+
+	/** Answers a generic NACK, expanding each PID + BLP without allocating. */
+	onNack(nack: GenericNack, nowMs: number, rttMs: number): number {
+		this.beginAnswer(nowMs);
+		const rtt = rttMs > 0 ? rttMs : RETRANSMISSION_DEFAULT_RTT_MS;
+		for (let e = 0; e < nack.entries.length; e++) {
+			const { pid, blp } = nack.entries[e];
+			this.answerOne(pid, nowMs, rtt);
+			for (let b = 0; b < 16; b++) if (blp & (1 << b)) this.answerOne((pid + b + 1) & 0xffff, nowMs, rtt);
+		}
+		return this.resend.length;
+	}
+
+	/** Answers a list of requested seqs (e.g. `GenericNack.toSequenceNumbers()`). */
+	onNackSequenceNumbers(seqs: ArrayLike<number>, nowMs: number, rttMs: number): number {
+		this.beginAnswer(nowMs);
+		const rtt = rttMs > 0 ? rttMs : RETRANSMISSION_DEFAULT_RTT_MS;
+		for (let k = 0; k < seqs.length; k++) this.answerOne(seqs[k] & 0xffff, nowMs, rtt);
+		return this.resend.length;
+	}
+
+	/** Drops everything (consumer paused: mediasoup clears the buffer). */
+	clear(): void {
+		for (let i = 0; i < this.slots.length; i++) {
+			const item = this.slots[i];
+			if (item !== null) this.release(i, item);
+		}
+		this.started = false;
+	}
+
+	private beginAnswer(nowMs: number): void {
+		this.resend.length = 0;
+		this.missing.length = 0;
+		this.throttled.length = 0;
+		this.evictOld(nowMs);
+	}
+
+	private answerOne(seq: number, nowMs: number, rttMs: number): void {
+		const item = this.started ? this.lookup(seq) : undefined;
+		if (item === undefined) {
+			this.missing.push(seq);
+			return;
+		}
+		// Also makes a seq listed twice in one NACK a single resend.
+		if (item.sentTimes > 0 && nowMs - item.resentAtMs <= rttMs) {
+			this.throttled.push(seq);
+			return;
+		}
+		item.resentAtMs = nowMs;
+		item.sentTimes++;
+		this.resend.push(item);
+	}
+
+	private lookup(seq: number): RetransmissionItem | undefined {
+		const ext = this.newestExt + (((seq - this.newestSeq) << 16) >> 16);
+		if (ext > this.newestExt || ext < this.oldestExt) return undefined;
+		const item = this.slots[ext & this.mask];
+		return item !== null && item.seq === ext ? item : undefined;
+	}
+
+	/** Evicts from the oldest end while items are older than maxAgeMs. */
+	private evictOld(nowMs: number): void {
+		const limit = nowMs - this.maxAgeMs;
+		while (this.oldestExt <= this.newestExt && this.size > 0) {
+			const slot = this.oldestExt & this.mask;
+			const item = this.slots[slot];
+			if (item !== null && item.seq === this.oldestExt) {
+				if (item.storedAtMs >= limit) return;
+				this.release(slot, item);
+			}
+			this.oldestExt++;
+		}
+	}
+
+	/** Evicts every slot with extended seq < `limit` (the count bound). */
+	private evictBefore(limit: number): void {
+		if (limit - this.oldestExt > this.capacity) this.oldestExt = limit - this.capacity;
+		while (this.oldestExt < limit) {
+			const slot = this.oldestExt & this.mask;
+			const item = this.slots[slot];
+			if (item !== null && item.seq === this.oldestExt) this.release(slot, item);
+			this.oldestExt++;
+		}
+	}
+
+	private release(slot: number, item: RetransmissionItem): void {
+		item.valid = false;
+		this.slots[slot] = null;
+		this.pool.push(item);
+		this.size--;
+	}
+}
