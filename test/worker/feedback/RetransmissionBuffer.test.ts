@@ -1,0 +1,116 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { GenericNack } from '../../../src/proto/rtcp/nack';
+import { RetransmissionBuffer } from '../../../src/worker/feedback/RetransmissionBuffer';
+
+function pkt(seq: number, size = 100): Buffer {
+	const b = Buffer.alloc(size, seq & 0xff);
+	b.writeUInt16BE(seq & 0xffff, 2);
+	return b;
+}
+
+function seqsOf(buf: RetransmissionBuffer): number[] {
+	return buf.resend.map((i) => i.buffer.readUInt16BE(2));
+}
+
+test('stores copies and answers a NACK with the packets, oldest first', () => {
+	const buf = new RetransmissionBuffer();
+	for (let s = 1; s <= 10; s++) {
+		const p = pkt(s);
+		assert.equal(buf.store(s, p, p.length, s), true);
+		p.fill(0); // the engine reuses its buffer: the stored copy must not change
+	}
+	assert.equal(buf.onNackSequenceNumbers([3, 4, 42], 20, 100), 2);
+	assert.deepEqual(seqsOf(buf), [3, 4]);
+	assert.equal(buf.resend[0].length, 100);
+	assert.equal(buf.resend[0].buffer[50], 3);
+	assert.equal(buf.resend[0].sentTimes, 1);
+	assert.deepEqual(buf.missing, [42]);
+	assert.deepEqual(buf.throttled, []);
+});
+
+test('GenericNack PID + BLP expansion (RFC 4585 6.2.1)', () => {
+	const buf = new RetransmissionBuffer();
+	for (let s = 100; s < 130; s++) buf.store(s, pkt(s), 100, 0);
+	// pid 100, blp bits 0 and 15: 101 and 116.
+	const nack = new GenericNack({ mediaSsrc: 1, entries: [{ pid: 100, blp: 0x8001 }, { pid: 128, blp: 0x0003 }] });
+	buf.onNack(nack, 10, 100);
+	assert.deepEqual(seqsOf(buf), [100, 101, 116, 128, 129]);
+	assert.deepEqual(buf.missing, [130], '128 + 2 was never sent');
+});
+
+test('rate limit: not the same packet twice within one RTT', () => {
+	const buf = new RetransmissionBuffer();
+	for (let s = 0; s < 5; s++) buf.store(s, pkt(s), 100, 0);
+	buf.onNackSequenceNumbers([2], 100, 80);
+	assert.deepEqual(seqsOf(buf), [2]);
+	buf.onNackSequenceNumbers([2, 3], 150, 80);
+	assert.deepEqual(seqsOf(buf), [3]);
+	assert.deepEqual(buf.throttled, [2]);
+	buf.onNackSequenceNumbers([2], 181, 80);
+	assert.deepEqual(seqsOf(buf), [2], 'more than one RTT later it goes again');
+	assert.equal(buf.resend[0].sentTimes, 2);
+	buf.onNackSequenceNumbers([4, 4], 200, 80);
+	assert.deepEqual(seqsOf(buf), [4], 'listed twice, sent once');
+	buf.onNackSequenceNumbers([4], 250, 0);
+	assert.deepEqual(buf.throttled, [4], 'unknown RTT: 100 ms');
+});
+
+test('eviction by age (maxAgeMs) returns buffers to the pool', () => {
+	const buf = new RetransmissionBuffer({ maxAgeMs: 1000 });
+	for (let s = 0; s < 50; s++) buf.store(s, pkt(s), 100, s * 40); // 0 .. 1960 ms
+	buf.onNackSequenceNumbers([10, 30], 2000, 100);
+	assert.deepEqual(buf.missing, [10], 'stored at 400 ms: too old at 2000');
+	assert.deepEqual(seqsOf(buf), [30]);
+	assert.ok(buf.size <= 26, `size ${buf.size}`);
+	assert.equal(buf.get(30, 3500), undefined, 'everything expired');
+	assert.equal(buf.size, 0);
+});
+
+test('eviction by count, and across the 16-bit wrap', () => {
+	const buf = new RetransmissionBuffer({ maxPackets: 16 });
+	assert.equal(buf.capacity, 16);
+	for (let i = 0; i < 40; i++) buf.store((65520 + i) & 0xffff, pkt(65520 + i), 100, 0);
+	assert.equal(buf.size, 16);
+	buf.onNackSequenceNumbers([65535, 7, 8, 23], 1, 100);
+	assert.deepEqual(seqsOf(buf), [8, 23]);
+	assert.deepEqual(buf.missing, [65535, 7]);
+	assert.equal(buf.store(65530, pkt(1), 100, 1), false, 'older than the window');
+});
+
+test('out-of-order stores, oversize packets, clear', () => {
+	const buf = new RetransmissionBuffer({ maxPacketSize: 200 });
+	buf.store(10, pkt(10), 100, 0);
+	buf.store(12, pkt(12), 100, 0);
+	buf.store(11, pkt(11), 100, 0);
+	buf.store(9, pkt(9), 100, 0);
+	assert.equal(buf.store(13, pkt(13, 300), 300, 0), false);
+	assert.equal(buf.packetsTooBig, 1);
+	buf.onNackSequenceNumbers([9, 10, 11, 12, 13], 1, 100);
+	assert.deepEqual(seqsOf(buf), [9, 10, 11, 12]);
+	assert.deepEqual(buf.missing, [13]);
+	buf.clear();
+	assert.equal(buf.size, 0);
+	buf.onNackSequenceNumbers([10], 2, 100);
+	assert.deepEqual(buf.missing, [10]);
+	buf.store(500, pkt(500), 100, 3);
+	assert.equal(buf.get(500, 3)!.length, 100, 'restarts after clear');
+});
+
+test('steady state allocates no new items (pool reuse)', () => {
+	const buf = new RetransmissionBuffer({ maxAgeMs: 1000 });
+	const p = pkt(0, 1200);
+	for (let i = 0; i < 200; i++) buf.store(i, p, 1200, i * 10);
+	const firstItems = new Set<unknown>();
+	for (let s = 0; s < 200; s++) {
+		const it = buf.get(s, 1990);
+		if (it) firstItems.add(it.buffer);
+	}
+	// Ten more seconds at the same rate: every stored buffer is one already seen.
+	const seen = new Set<unknown>();
+	for (let i = 200; i < 1200; i++) {
+		buf.store(i & 0xffff, p, 1200, i * 10);
+		seen.add(buf.get(i, i * 10)!.buffer);
+	}
+	assert.ok(seen.size <= 102, `distinct buffers ${seen.size}`);
+});
