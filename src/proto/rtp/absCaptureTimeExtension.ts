@@ -31,10 +31,11 @@ export class AbsCaptureTime {
 
 /** Fills `out`; returns false (leaving `out` alone) if absent or not 8 or 16 bytes. */
 export function readAbsCaptureTime(packet: RtpPacket, id: number, out: AbsCaptureTime): boolean {
-	const o = packet.getExtensionOffset(id);
-	if (o < 0) return false;
-	const len = packet.getExtensionLength(id);
+	const k = packet.findExtension(id);
+	if (k < 0) return false;
+	const len = packet.extensionLengthAt(k);
 	if (len !== 8 && len !== 16) return false;
+	const o = packet.extensionOffsetAt(k);
 	const b = packet.buffer;
 	out.ntpSeconds = b.readUInt32BE(o);
 	out.ntpFraction = b.readUInt32BE(o + 4);

@@ -9,8 +9,8 @@ export const ABS_SEND_TIME_URI = 'http://www.webrtc.org/experiments/rtp-hdrext/a
 
 /** The raw 24-bit value, or `undefined` if absent or shorter than 3 bytes. */
 export function getAbsSendTime(packet: RtpPacket, id: number): number | undefined {
-	const o = packet.getExtensionOffset(id);
-	if (o < 0 || packet.getExtensionLength(id) < 3) return undefined;
+	const o = packet.getExtensionOffset(id, 3);
+	if (o < 0) return undefined;
 	const b = packet.buffer;
 	return (b[o] << 16) | (b[o + 1] << 8) | b[o + 2];
 }

@@ -8,15 +8,15 @@ export const AUDIO_LEVEL_URI = 'urn:ietf:params:rtp-hdrext:ssrc-audio-level';
 
 /** Level in -dBov (0-127), or `undefined` if absent. */
 export function getAudioLevel(packet: RtpPacket, id: number): number | undefined {
-	const o = packet.getExtensionOffset(id);
-	if (o < 0 || packet.getExtensionLength(id) < 1) return undefined;
+	const o = packet.getExtensionOffset(id, 1);
+	if (o < 0) return undefined;
 	return packet.buffer[o] & 0x7f;
 }
 
 /** The V bit, or `undefined` if absent. Meaningful only if vad=on was negotiated (§4). */
 export function getVoiceActivity(packet: RtpPacket, id: number): boolean | undefined {
-	const o = packet.getExtensionOffset(id);
-	if (o < 0 || packet.getExtensionLength(id) < 1) return undefined;
+	const o = packet.getExtensionOffset(id, 1);
+	if (o < 0) return undefined;
 	return (packet.buffer[o] & 0x80) !== 0;
 }
 

@@ -12,8 +12,8 @@ export interface PlayoutDelay {
 }
 
 export function getPlayoutDelay(packet: RtpPacket, id: number): PlayoutDelay | undefined {
-	const o = packet.getExtensionOffset(id);
-	if (o < 0 || packet.getExtensionLength(id) < 3) return undefined;
+	const o = packet.getExtensionOffset(id, 3);
+	if (o < 0) return undefined;
 	const b = packet.buffer;
 	const v = (b[o] << 16) | (b[o + 1] << 8) | b[o + 2];
 	return { minMs: (v >>> 12) * 10, maxMs: (v & 0xfff) * 10 };

@@ -17,6 +17,7 @@
 
 /** RFC 8285 §4.2: "defined by profile" value of the one-byte header form. */
 export const ONE_BYTE_PROFILE = 0xbede;
+const ONE_BYTE = 0xbede;
 /** RFC 8285 §4.3: 0x100 followed by 4 "appbits"; we match on the top 12 bits. */
 export const TWO_BYTE_PROFILE = 0x1000;
 
@@ -32,11 +33,18 @@ export const ExtensionForm = {
 	Other: 3,
 } as const;
 export type ExtensionForm = (typeof ExtensionForm)[keyof typeof ExtensionForm];
+// Module-local copies: CommonJS output reads exported names as `exports.X` property loads.
+const FORM_NONE = 0;
+const FORM_ONE_BYTE = 1;
+const FORM_TWO_BYTE = 2;
+const FORM_OTHER = 3;
 
 const FIXED_HEADER = 12;
 /** Spare bytes given to a Buffer we must reallocate, so later small growths stay in place. */
 const GROW_HEADROOM = 64;
 const EMPTY = Buffer.alloc(0);
+/** Initial extension index capacity (16 x 4 bytes: V8 keeps typed arrays <= 64 B on-heap). */
+const INDEX_START = 16;
 
 // Scratch for rebuilding an extension block. Single-threaded and never re-entered.
 let scratch = Buffer.allocUnsafe(1024);
@@ -44,6 +52,11 @@ const pendingIds = new Uint8Array(256);
 const pendingSrc = new Int32Array(256);
 const pendingLen = new Uint16Array(256);
 const seenIds = new Uint8Array(256);
+
+/** Zeroes `b[from .. to)`; a loop beats `fill()`'s native call for the few bytes we clear. */
+function zero(b: Uint8Array, from: number, to: number): void {
+	for (let i = from; i < to; i++) b[i] = 0;
+}
 
 export interface RtpPacketInit {
 	payloadType: number;
@@ -87,11 +100,14 @@ export class RtpPacket {
 	/** True when an id appeared more than once; lookups see the first occurrence. */
 	hasDuplicateExtensions: boolean;
 
-	// Extension index: value offset by id (0 = absent, a value never starts at offset 0),
-	// value length by id, and the ids in the order met.
-	private readonly extOffset: Int32Array;
-	private readonly extLength: Uint8Array;
-	private readonly extIds: Uint8Array;
+	// Extension index: one entry per distinct id, in the order met. Looked up by a linear
+	// scan (a packet carries a handful of extensions). The arrays start small enough for V8
+	// to keep them on the heap: an off-heap typed array costs microseconds to allocate,
+	// which would dominate `new RtpPacket()` and `clone()`. They grow on the rare packet
+	// with more than INDEX_START distinct ids.
+	private extIds: Uint8Array;
+	private extOffsets: Int32Array;
+	private extLengths: Uint8Array;
 
 	constructor() {
 		this.buffer = EMPTY;
@@ -106,9 +122,9 @@ export class RtpPacket {
 		this.paddingLength = 0;
 		this.extensionCount = 0;
 		this.hasDuplicateExtensions = false;
-		this.extOffset = new Int32Array(256);
-		this.extLength = new Uint8Array(256);
-		this.extIds = new Uint8Array(256);
+		this.extIds = new Uint8Array(INDEX_START);
+		this.extOffsets = new Int32Array(INDEX_START);
+		this.extLengths = new Uint8Array(INDEX_START);
 	}
 
 	/** Parses `buf[0 .. length)` into a new packet, or `undefined` if malformed. Never throws. */
@@ -142,17 +158,17 @@ export class RtpPacket {
 			this.extensionDataOffset = dataOffset;
 			this.extensionDataLength = dataLength;
 			off = dataOffset + dataLength;
-			if (profile === ONE_BYTE_PROFILE) {
-				this.extensionForm = ExtensionForm.OneByte;
+			if (profile === ONE_BYTE) {
+				this.extensionForm = FORM_ONE_BYTE;
 				if (!this.indexOneByte(buf, dataOffset, off)) return undefined;
-			} else if ((profile & 0xfff0) === TWO_BYTE_PROFILE) {
-				this.extensionForm = ExtensionForm.TwoByte;
+			} else if ((profile & 0xfff0) === 0x1000) {
+				this.extensionForm = FORM_TWO_BYTE;
 				if (!this.indexTwoByte(buf, dataOffset, off)) return undefined;
 			} else {
-				this.extensionForm = ExtensionForm.Other;
+				this.extensionForm = FORM_OTHER;
 			}
 		} else {
-			this.extensionForm = ExtensionForm.None;
+			this.extensionForm = FORM_NONE;
 			this.extensionProfile = 0;
 			this.extensionDataOffset = off;
 			this.extensionDataLength = 0;
@@ -173,25 +189,54 @@ export class RtpPacket {
 	}
 
 	private clearExtensionIndex(): void {
-		const ids = this.extIds;
-		const offsets = this.extOffset;
-		for (let k = 0; k < this.extensionCount; k++) offsets[ids[k]] = 0;
 		this.extensionCount = 0;
 		this.hasDuplicateExtensions = false;
 	}
 
 	private record(id: number, valueOffset: number, valueLength: number): void {
-		if (this.extOffset[id] !== 0) {
-			this.hasDuplicateExtensions = true;
-			return;
+		const n = this.extensionCount;
+		const ids = this.extIds;
+		for (let k = 0; k < n; k++) {
+			if (ids[k] === id) {
+				this.hasDuplicateExtensions = true;
+				return;
+			}
 		}
-		this.extOffset[id] = valueOffset;
-		this.extLength[id] = valueLength;
-		this.extIds[this.extensionCount++] = id;
+		if (n === ids.length) this.growIndex();
+		this.extIds[n] = id;
+		this.extOffsets[n] = valueOffset;
+		this.extLengths[n] = valueLength;
+		this.extensionCount = n + 1;
 	}
 
-	// RFC 8285 §4.2.
+	private growIndex(): void {
+		const ids = new Uint8Array(256);
+		const offsets = new Int32Array(256);
+		const lengths = new Uint8Array(256);
+		ids.set(this.extIds);
+		offsets.set(this.extOffsets);
+		lengths.set(this.extLengths);
+		this.extIds = ids;
+		this.extOffsets = offsets;
+		this.extLengths = lengths;
+	}
+
+	/** Index of `id` in the extension index, or -1. */
+	private find(id: number): number {
+		const ids = this.extIds;
+		const n = this.extensionCount;
+		for (let k = 0; k < n; k++) if (ids[k] === id) return k;
+		return -1;
+	}
+
+	// RFC 8285 §4.2. The walk is inlined by hand (no `record` call): it runs on every packet.
 	private indexOneByte(buf: Buffer, i: number, end: number): boolean {
+		const ids = this.extIds;
+		const offsets = this.extOffsets;
+		const lengths = this.extLengths;
+		let n = 0;
+		// Ids are 1-14 here, so a bit mask finds duplicates without a scan.
+		let seen = 0;
 		while (i < end) {
 			const b = buf[i];
 			// Padding octets (value 0) may sit between and after elements.
@@ -204,10 +249,23 @@ export class RtpPacket {
 			// non-zero length is not valid padding either; treat it the same way.
 			if (id === 15 || id === 0) break;
 			const len = (b & 0x0f) + 1;
-			if (i + 1 + len > end) return false;
-			this.record(id, i + 1, len);
+			if (i + 1 + len > end) {
+				this.extensionCount = n;
+				return false;
+			}
+			if ((seen & (1 << id)) !== 0) {
+				this.hasDuplicateExtensions = true;
+			} else {
+				seen |= 1 << id;
+				// At most 14 distinct ids: the initial 16 entries always suffice.
+				ids[n] = id;
+				offsets[n] = i + 1;
+				lengths[n] = len;
+				n++;
+			}
 			i += 1 + len;
 		}
+		this.extensionCount = n;
 		return true;
 	}
 
@@ -366,7 +424,7 @@ export class RtpPacket {
 		const at = this.length;
 		this.resizeAt(at, 0, count);
 		const b = this.buffer;
-		b.fill(0, at, at + count - 1);
+		for (let i = at; i < at + count - 1; i++) b[i] = 0;
 		b[at + count - 1] = count;
 		b[0] |= 0x20;
 		this.paddingLength = count;
@@ -380,25 +438,43 @@ export class RtpPacket {
 	}
 
 	hasExtensionId(id: number): boolean {
-		return this.extOffset[id & 0xff] !== 0;
+		return this.find(id) >= 0;
 	}
 
-	/** Offset in `buffer` of the value of extension `id`, or -1 if absent. */
-	getExtensionOffset(id: number): number {
-		const o = this.extOffset[id & 0xff];
-		return o === 0 ? -1 : o;
+	/**
+	 * Offset in `buffer` of the value of extension `id`, or -1 if absent or if the value is
+	 * shorter than `minLength` (one lookup: the typed accessors' fast path).
+	 */
+	getExtensionOffset(id: number, minLength = 0): number {
+		const k = this.find(id);
+		return k < 0 || this.extLengths[k] < minLength ? -1 : this.extOffsets[k];
+	}
+
+	/** Position of extension `id` in the index (for `extensionOffsetAt` etc.), or -1. */
+	findExtension(id: number): number {
+		return this.find(id);
+	}
+
+	extensionOffsetAt(index: number): number {
+		return this.extOffsets[index];
+	}
+
+	extensionLengthAt(index: number): number {
+		return this.extLengths[index];
 	}
 
 	/** Length of the value of extension `id` (0 if absent; two-byte values may be empty too). */
 	getExtensionLength(id: number): number {
-		return this.extLength[id & 0xff];
+		const k = this.find(id);
+		return k < 0 ? 0 : this.extLengths[k];
 	}
 
 	/** The value of extension `id` as a view into `buffer`, or `undefined` if absent. */
 	getExtension(id: number): Buffer | undefined {
-		const o = this.extOffset[id & 0xff];
-		if (o === 0) return undefined;
-		return this.buffer.subarray(o, o + this.extLength[id & 0xff]);
+		const k = this.find(id);
+		if (k < 0) return undefined;
+		const o = this.extOffsets[k];
+		return this.buffer.subarray(o, o + this.extLengths[k]);
 	}
 
 	/**
@@ -422,10 +498,10 @@ export class RtpPacket {
 		if (!(length >= 0 && length <= 255 && length === (length | 0))) {
 			throw new RangeError('extension length must be 0-255');
 		}
-		const o = this.extOffset[id];
-		if (o !== 0 && this.extLength[id] === length) return o;
+		const k = this.find(id);
+		if (k >= 0 && this.extLengths[k] === length) return this.extOffsets[k];
 		this.rebuildExtensions(id, length, null, false);
-		return this.extOffset[id];
+		return this.extOffsets[this.find(id)];
 	}
 
 	/**
@@ -433,15 +509,16 @@ export class RtpPacket {
 	 * nothing moves. Returns whether it was present.
 	 */
 	removeExtension(id: number): boolean {
-		const o = this.extOffset[id & 0xff];
-		if (o === 0) return false;
+		const k = this.find(id);
+		if (k < 0) return false;
 		if (this.hasDuplicateExtensions) {
 			this.rebuildExtensions(0, 0, null, false, id);
 			return true;
 		}
+		const o = this.extOffsets[k];
 		const headerSize = this.extensionForm === ExtensionForm.OneByte ? 1 : 2;
-		this.buffer.fill(0, o - headerSize, o + this.extLength[id]);
-		this.unindex(id);
+		zero(this.buffer, o - headerSize, o + this.extLengths[k]);
+		this.unindex(k);
 		return true;
 	}
 
@@ -478,36 +555,28 @@ export class RtpPacket {
 			return;
 		}
 		const b = this.buffer;
-		const offsets = this.extOffset;
-		const lengths = this.extLength;
+		const offsets = this.extOffsets;
+		const lengths = this.extLengths;
 		let kept = 0;
 		for (let k = 0; k < n; k++) {
-			const oldId = ids[k];
-			const newId = table[oldId] & 0xff;
-			const o = offsets[oldId];
-			const len = lengths[oldId];
-			offsets[oldId] = 0;
+			const newId = table[ids[k]] & 0xff;
+			const o = offsets[k];
+			const len = lengths[k];
 			if (newId === 0 || seenIds[newId] !== 0) {
 				// Dropped (or a collision): turn the element into padding octets.
-				b.fill(0, o - (form === ExtensionForm.OneByte ? 1 : 2), o + len);
+				zero(b, o - (form === FORM_ONE_BYTE ? 1 : 2), o + len);
 				continue;
 			}
 			seenIds[newId] = 1;
 			if (form === ExtensionForm.OneByte) b[o - 1] = (newId << 4) | (len - 1);
 			else b[o - 2] = newId;
-			// Reuse the scratch arrays to re-index after every old entry has been cleared.
-			pendingIds[kept] = newId;
-			pendingSrc[kept] = o;
-			pendingLen[kept] = len;
+			// Compact the index in place (kept <= k).
+			ids[kept] = newId;
+			offsets[kept] = o;
+			lengths[kept] = len;
 			kept++;
 		}
-		for (let k = 0; k < kept; k++) {
-			const id = pendingIds[k];
-			seenIds[id] = 0;
-			offsets[id] = pendingSrc[k];
-			lengths[id] = pendingLen[k];
-			ids[k] = id;
-		}
+		for (let k = 0; k < kept; k++) seenIds[ids[k]] = 0;
 		this.extensionCount = kept;
 	}
 
@@ -521,7 +590,7 @@ export class RtpPacket {
 		if (form === ExtensionForm.OneByte) {
 			for (let k = 0; k < this.extensionCount; k++) {
 				const id = this.extIds[k];
-				const len = this.extLength[id];
+				const len = this.extLengths[k];
 				if (id > 14 || len < 1 || len > 16) return false;
 			}
 			if (this.extensionForm === ExtensionForm.TwoByte) this.extensionForm = ExtensionForm.OneByte;
@@ -535,13 +604,17 @@ export class RtpPacket {
 		throw new RangeError('form must be OneByte or TwoByte');
 	}
 
-	private unindex(id: number): void {
-		this.extOffset[id] = 0;
+	/** Drops entry `index` of the extension index, keeping the order of the others. */
+	private unindex(index: number): void {
 		const ids = this.extIds;
+		const offsets = this.extOffsets;
+		const lengths = this.extLengths;
 		const n = this.extensionCount;
-		let k = 0;
-		while (k < n && ids[k] !== id) k++;
-		for (; k < n - 1; k++) ids[k] = ids[k + 1];
+		for (let k = index; k < n - 1; k++) {
+			ids[k] = ids[k + 1];
+			offsets[k] = offsets[k + 1];
+			lengths[k] = lengths[k + 1];
+		}
 		this.extensionCount = n - 1;
 	}
 
@@ -568,9 +641,9 @@ export class RtpPacket {
 			const newId = table === null ? oldId : table[oldId] & 0xff;
 			if (newId === 0 || seenIds[newId] !== 0) continue;
 			seenIds[newId] = 1;
-			const len = newId === setId ? setLength : this.extLength[oldId];
+			const len = newId === setId ? setLength : this.extLengths[k];
 			pendingIds[count] = newId;
-			pendingSrc[count] = newId === setId ? -1 : this.extOffset[oldId];
+			pendingSrc[count] = newId === setId ? -1 : this.extOffsets[k];
 			pendingLen[count] = len;
 			if (newId > 14 || len < 1 || len > 16) fitsOneByte = false;
 			dataSize += len;
@@ -611,11 +684,11 @@ export class RtpPacket {
 				scratch[w++] = len;
 			}
 			const src = pendingSrc[k];
-			if (src >= 0) b.copy(scratch, w, src, src + len);
-			else scratch.fill(0, w, w + len);
+			if (src >= 0) for (let i = 0; i < len; i++) scratch[w + i] = b[src + i];
+			else zero(scratch, w, w + len);
 			w += len;
 		}
-		scratch.fill(0, w, blockData);
+		zero(scratch, w, blockData);
 		let profile = ONE_BYTE_PROFILE;
 		if (!oneByte) {
 			// Keep the appbits of an existing two-byte block (RFC 8285 §4.3).
@@ -629,7 +702,7 @@ export class RtpPacket {
 		nb[at + 1] = profile;
 		nb[at + 2] = (blockData >>> 2) >>> 8;
 		nb[at + 3] = blockData >>> 2;
-		scratch.copy(nb, at + 4, 0, blockData);
+		for (let i = 0; i < blockData; i++) nb[at + 4 + i] = scratch[i];
 		this.reparse();
 	}
 

@@ -38,7 +38,8 @@ export function rtxEncapsulateInto(
 	const payloadLength = source.payloadLength;
 	const length = head + 2 + payloadLength;
 	const b = target !== undefined && target.length >= length ? target : Buffer.allocUnsafe(length);
-	src.copy(b, 0, 0, head);
+	// The header is a few dozen bytes: a loop beats a native copy call.
+	for (let i = 0; i < head; i++) b[i] = src[i];
 	b[0] &= ~0x20;
 	b[head] = src[2];
 	b[head + 1] = src[3];

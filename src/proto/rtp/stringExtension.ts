@@ -10,10 +10,11 @@ import type { RtpPacket } from './rtpPacket.js';
  * string early: some senders pad the value, and a well-formed value never contains one.
  */
 export function getStringExtension(packet: RtpPacket, id: number): string | undefined {
-	const o = packet.getExtensionOffset(id);
-	if (o < 0) return undefined;
+	const k = packet.findExtension(id);
+	if (k < 0) return undefined;
 	const b = packet.buffer;
-	const end = o + packet.getExtensionLength(id);
+	const o = packet.extensionOffsetAt(k);
+	const end = o + packet.extensionLengthAt(k);
 	let n = o;
 	while (n < end && b[n] !== 0) n++;
 	if (n === o) return undefined;
@@ -30,10 +31,11 @@ export function setStringExtension(packet: RtpPacket, id: number, value: string)
 
 /** True if extension `id` holds exactly the bytes `expected` (no string allocation). */
 export function stringExtensionEquals(packet: RtpPacket, id: number, expected: Uint8Array): boolean {
-	const o = packet.getExtensionOffset(id);
-	if (o < 0) return false;
+	const k = packet.findExtension(id);
+	if (k < 0) return false;
 	const b = packet.buffer;
-	let len = packet.getExtensionLength(id);
+	const o = packet.extensionOffsetAt(k);
+	let len = packet.extensionLengthAt(k);
 	while (len > 0 && b[o + len - 1] === 0) len--;
 	if (len !== expected.length || len === 0) return false;
 	for (let k = 0; k < len; k++) if (b[o + k] !== expected[k]) return false;

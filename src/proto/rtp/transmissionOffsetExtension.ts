@@ -7,8 +7,8 @@ import type { RtpPacket } from './rtpPacket.js';
 export const TRANSMISSION_OFFSET_URI = 'urn:ietf:params:rtp-hdrext:toffset';
 
 export function getTransmissionOffset(packet: RtpPacket, id: number): number | undefined {
-	const o = packet.getExtensionOffset(id);
-	if (o < 0 || packet.getExtensionLength(id) < 3) return undefined;
+	const o = packet.getExtensionOffset(id, 3);
+	if (o < 0) return undefined;
 	const b = packet.buffer;
 	// Sign-extend from 24 bits.
 	return ((b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8)) >> 8;

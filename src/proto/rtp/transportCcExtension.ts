@@ -9,8 +9,8 @@ export const TRANSPORT_CC_URI =
 	'http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01';
 
 export function getTransportSequenceNumber(packet: RtpPacket, id: number): number | undefined {
-	const o = packet.getExtensionOffset(id);
-	if (o < 0 || packet.getExtensionLength(id) < 2) return undefined;
+	const o = packet.getExtensionOffset(id, 2);
+	if (o < 0) return undefined;
 	const b = packet.buffer;
 	return (b[o] << 8) | b[o + 1];
 }

@@ -10,8 +10,8 @@ export const VIDEO_ORIENTATION_URI = 'urn:3gpp:video-orientation';
 
 /** The raw byte, or `undefined` if absent; decode with the helpers below. */
 export function getVideoOrientation(packet: RtpPacket, id: number): number | undefined {
-	const o = packet.getExtensionOffset(id);
-	if (o < 0 || packet.getExtensionLength(id) < 1) return undefined;
+	const o = packet.getExtensionOffset(id, 1);
+	if (o < 0) return undefined;
 	return packet.buffer[o];
 }
 

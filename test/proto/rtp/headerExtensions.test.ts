@@ -195,3 +195,40 @@ test('remapExtensionIds to ids above 14 rebuilds in the two-byte form', () => {
 	assert.equal(p.setExtensionForm(ExtensionForm.OneByte), true);
 	assert.deepEqual(p.serialize(), hex(`${HDR} bede0002 10aa 23ddeeff11 00 c0ffee`));
 });
+
+test('RFC 8285 §4.3: more distinct ids than the initial index holds', () => {
+	const exts = [];
+	for (let id = 1; id <= 40; id++) exts.push({ id: id * 6, value: Buffer.from([id, id]) });
+	const p = RtpPacket.create({ payloadType: 96, sequenceNumber: 1, timestamp: 2, ssrc: 3, extensions: exts, payload: hex('c0ffee') });
+	const q = new RtpPacket();
+	assert.ok(q.parse(Buffer.from(p.serialize())));
+	assert.equal(q.extensionCount, 40);
+	for (let id = 1; id <= 40; id++) assert.deepEqual(q.getExtension(id * 6), Buffer.from([id, id]));
+	assert.equal(q.removeExtension(6), true);
+	assert.equal(q.extensionCount, 39);
+	assert.deepEqual(q.getExtension(240), Buffer.from([40, 40]));
+	// The grown index keeps working when the object is reused for a small packet.
+	assert.ok(q.parse(hex(RFC8285_ONE_BYTE)));
+	assert.deepEqual(q.getExtension(3), hex('ddeeff11'));
+	assert.equal(q.getExtension(240), undefined);
+});
+
+test('two-byte duplicates: first wins', () => {
+	const p = RtpPacket.parse(hex(`${HDR} 10000002 0501aa 0501bb 0000`))!;
+	assert.equal(p.hasDuplicateExtensions, true);
+	assert.equal(p.extensionCount, 1);
+	assert.deepEqual(p.getExtension(5), hex('aa'));
+});
+
+test('getExtensionOffset(id, minLength) and the index accessors', () => {
+	const p = RtpPacket.parse(hex(RFC8285_ONE_BYTE))!;
+	assert.equal(p.getExtensionOffset(2), 19);
+	assert.equal(p.getExtensionOffset(2, 2), 19);
+	assert.equal(p.getExtensionOffset(2, 3), -1);
+	const k = p.findExtension(3);
+	assert.equal(k, 2);
+	assert.equal(p.extensionOffsetAt(k), 24);
+	assert.equal(p.extensionLengthAt(k), 4);
+	assert.equal(p.findExtension(9), -1);
+	assert.equal(p.getExtensionLength(9), 0);
+});
