@@ -19,7 +19,8 @@ export interface PacketModel {
 export function randomModel(rng: Prng, maxPayload = 200): PacketModel {
 	const form = rng.int(3);
 	const exts = new Map<number, Buffer>();
-	const n = form === 0 ? 0 : rng.int(6);
+	// Now and then more distinct two-byte ids than the packet's initial index holds.
+	const n = form === 0 ? 0 : form === 2 && rng.int(8) === 0 ? rng.int(30) : rng.int(6);
 	for (let k = 0; k < n; k++) {
 		const id = form === 1 ? rng.range(1, 14) : rng.range(1, 255);
 		const len = form === 1 ? rng.range(1, 16) : rng.range(0, 40);
