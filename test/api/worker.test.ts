@@ -48,8 +48,8 @@ test('createWorker() spawns a real child process running the worker entry', asyn
 	assert.deepEqual(worker.appData, { foo: 123 });
 	assert.equal(onNewWorker[0], worker);
 
-	worker.appData = { bar: 1 };
-	assert.deepEqual(worker.appData, { bar: 1 });
+	worker.appData = { foo: 456 };
+	assert.deepEqual(worker.appData, { foo: 456 });
 
 	await closeAndWait(worker);
 	assert.equal(worker.closed, true);
