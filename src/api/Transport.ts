@@ -570,10 +570,10 @@ export abstract class Transport<
 			throw new TypeError('if given, paused must be a boolean');
 		} else if (
 			subchannels !== undefined &&
-			(!Array.isArray(subchannels) ||
-				subchannels.some((s) => typeof s !== 'number' || !Number.isInteger(s) || s < 0 || s > 65535))
+			(!Array.isArray(subchannels) || subchannels.some((s) => typeof s !== 'number' || !Number.isFinite(s)))
 		) {
-			throw new TypeError('if given, subchannels must be an array of 16 bit integers');
+			// Values travel as uint16 (as in mediasoup's messages): out of range ones wrap in the worker.
+			throw new TypeError('if given, subchannels must be an array of numbers');
 		}
 		checkAppData(appData);
 
@@ -633,7 +633,7 @@ export abstract class Transport<
 			this.#sctpStreamIds![sctpStreamId] = 1;
 		}
 
-		let response: { dataProducerPaused?: boolean };
+		let response: { dataProducerPaused?: boolean; subchannels?: number[] };
 
 		try {
 			response = await this.channel.request('transport.consumeData', this.internal.transportId, {
@@ -666,7 +666,8 @@ export abstract class Transport<
 			channel: this.channel,
 			paused,
 			dataProducerPaused: Boolean(response?.dataProducerPaused),
-			subchannels: subchannels ?? [],
+			// What the worker keeps (unique, wrapped to uint16), as mediasoup takes it from its dump.
+			subchannels: response?.subchannels ?? subchannels ?? [],
 			appData,
 		});
 

@@ -663,7 +663,10 @@ export abstract class Transport implements EngineTransport, TransportOwner, Requ
 
 		this.#dataConsumers.set(dataConsumerId, dataConsumer);
 
-		return { dataProducerPaused: Boolean(dataConsumer['dataProducerPaused']) };
+		return {
+			dataProducerPaused: Boolean(dataConsumer['dataProducerPaused']),
+			subchannels: Array.isArray(dataConsumer['subchannels']) ? [...dataConsumer['subchannels']] : undefined,
+		};
 	}
 
 	/** The first producer to use an extension sets the id this transport reads it at. */
