@@ -105,10 +105,12 @@ async function run(): Promise<void> {
 	dataConsumer.on('message', (message: Buffer, ppid: number) => console.log('message', ppid, message.length));
 	dataProducer.send('hello');
 
-	// Pipe the producer to another router (as across workers or hosts).
+	// Pipe the producer to another router (as across workers or hosts). Both
+	// routers live in one worker here, so the pipe producer needs its own id.
 	const { pipeConsumer, pipeProducer }: types.PipeToRouterResult = await router.pipeToRouter({
 		producerId: audioProducer.id,
 		router: router2,
+		keepId: false,
 	});
 	const pipe: types.PipeTransport = await router2.createPipeTransport({ listenInfo });
 
