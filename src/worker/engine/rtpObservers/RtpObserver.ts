@@ -1,10 +1,20 @@
+import { getAudioLevel, type RtpPacket } from '../../../proto/rtp';
 import type { Router } from '../Router';
 import type { EngineProducer, EngineRtpObserver } from '../types';
 
 /**
+ * The router's id of urn:ietf:params:rtp-hdrext:ssrc-audio-level: the media
+ * path maps each producer's ids to the router's (the preferredId of
+ * src/ortc/supportedRtpCapabilities, fixed per URI as in mediasoup) before
+ * packets reach the observers.
+ */
+export const ROUTER_AUDIO_LEVEL_ID = 10;
+
+/**
  * Common part of the RTP observers: the audio producers watched, which of
- * them are paused, and the observer's own pause state. The measuring
- * (audio levels, dominant speaker) lives in the subclasses.
+ * them are paused, and the observer's own pause state; and the audio level
+ * (RFC 6464) of each packet the router hands over. The measuring (audio
+ * levels, dominant speaker) lives in the subclasses.
  */
 export abstract class RtpObserver implements EngineRtpObserver {
 	/** Watched producers by id. */
@@ -83,13 +93,34 @@ export abstract class RtpObserver implements EngineRtpObserver {
 	}
 
 	producerPaused(producerId: string): void {
-		if (this.producers.has(producerId)) {
+		if (this.producers.has(producerId) && !this.pausedProducerIds.has(producerId)) {
 			this.pausedProducerIds.add(producerId);
+			this.onProducerPaused(producerId);
 		}
 	}
 
 	producerResumed(producerId: string): void {
-		this.pausedProducerIds.delete(producerId);
+		if (this.pausedProducerIds.delete(producerId)) {
+			this.onProducerResumed(producerId);
+		}
+	}
+
+	/**
+	 * An RTP packet received by a watched producer, from the router's media
+	 * path: its header extension ids are already the router's. Packets of a
+	 * paused producer, to a paused observer, or without the audio level
+	 * extension (the producer did not negotiate it) count for nothing.
+	 */
+	receiveRtpPacket(producerId: string, packet: RtpPacket): void {
+		if (this.#paused || this.#closed || this.pausedProducerIds.has(producerId)) {
+			return;
+		}
+
+		const level = getAudioLevel(packet, ROUTER_AUDIO_LEVEL_ID);
+
+		if (level !== undefined) {
+			this.onAudioLevel(producerId, level);
+		}
 	}
 
 	close(): void {
@@ -112,6 +143,18 @@ export abstract class RtpObserver implements EngineRtpObserver {
 	protected onProducerAdded(_producer: EngineProducer): void {}
 
 	protected onProducerRemoved(_producerId: string): void {}
+
+	protected onProducerPaused(_producerId: string): void {}
+
+	protected onProducerResumed(_producerId: string): void {}
+
+	/** The RFC 6464 level (-dBov: 0 loudest, 127 silence) of a packet of an active producer. */
+	protected onAudioLevel(_producerId: string, _level: number): void {}
+
+	/** Notification to the application about this observer. */
+	protected emit(event: string, data?: unknown): void {
+		this.router.ctx.channel.emit(this.id, event, data);
+	}
 
 	protected onPaused(): void {}
 
@@ -136,3 +179,4 @@ export abstract class RtpObserver implements EngineRtpObserver {
 		}
 	}
 }
+
