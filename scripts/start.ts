@@ -1,35 +1,51 @@
 /**
- * The main job until the demo exists: start a worker and a router with the
- * usual conference codecs and print the router's RTP capabilities.
+ * The main job: the broth video-conference demo. Builds the page, starts the
+ * room server and prints the URL to open. `--help` lists the options.
  */
-import * as mediasoup from '../src';
-import type { RouterRtpCodecCapability } from '../src/ortc/rtpParametersTypes';
-
-const mediaCodecs: RouterRtpCodecCapability[] = [
-	{ kind: 'audio', mimeType: 'audio/opus', clockRate: 48000, channels: 2 },
-	{ kind: 'video', mimeType: 'video/VP8', clockRate: 90000 },
-	{ kind: 'video', mimeType: 'video/VP9', clockRate: 90000, parameters: { 'profile-id': 2 } },
-	{
-		kind: 'video',
-		mimeType: 'video/H264',
-		clockRate: 90000,
-		parameters: { 'packetization-mode': 1, 'profile-level-id': '42e01f', 'level-asymmetry-allowed': 1 },
-	},
-];
+import { parseConfig, usage } from '../demo/server/config';
+import { createLogger } from '../demo/server/log';
+import { startDemoServer } from '../demo/server/Server';
+import { buildPage, publicDir } from '../demo/build';
+import { version } from '../src';
 
 async function main(): Promise<void> {
-	const worker = await mediasoup.createWorker({ logLevel: 'warn' });
+	const { config, help, errors } = parseConfig(process.argv.slice(2), process.env);
+	if (help) {
+		console.log(usage());
+		return;
+	}
+	if (errors.length > 0) {
+		for (const e of errors) console.error(`error: ${e}`);
+		console.error('\n' + usage());
+		process.exit(2);
+	}
+	const log = createLogger();
+	const built = await buildPage(publicDir);
+	log.info('page built', { dir: built.outDir, bytes: built.bytes });
 
-	worker.on('died', (error) => {
-		console.error('worker died:', error);
-		process.exit(1);
-	});
+	const server = await startDemoServer({ ...config, publicDir }, log);
+	log.info('listening', { url: server.url, version, workers: server.workers.length, rtcPorts: `${config.rtcMinPort}-${config.rtcMaxPort}` });
+	console.log(`\nbroth ${version} demo: open ${server.url}?room=demo&name=you in two or more browser tabs\n`);
 
-	const router = await worker.createRouter({ mediaCodecs });
-
-	console.log(`broth ${mediasoup.version}: worker pid ${worker.pid}, router ${router.id}`);
-	console.log(JSON.stringify(router.rtpCapabilities, null, 2));
-	worker.close();
+	let stopping = false;
+	const stop = (signal: string): void => {
+		if (stopping) return;
+		stopping = true;
+		log.info('signal', { signal });
+		const timer = setTimeout(() => {
+			log.error('shutdown took too long; exiting');
+			process.exit(1);
+		}, 5000);
+		server.close().then(() => {
+			clearTimeout(timer);
+			process.exit(0);
+		}, (error) => {
+			log.error('shutdown failed', { error });
+			process.exit(1);
+		});
+	};
+	process.on('SIGTERM', () => stop('SIGTERM'));
+	process.on('SIGINT', () => stop('SIGINT'));
 }
 
 main().catch((error) => {
