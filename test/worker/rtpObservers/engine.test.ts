@@ -11,6 +11,7 @@ import type { EngineProducer, EngineRtpObserver } from '../../../src/worker/engi
 import {
 	ActiveSpeakerObserver,
 	AudioLevelObserver,
+	RtpObserver,
 	createRtpObserver,
 } from '../../../src/worker/engine/rtpObservers';
 import { ROUTER_AUDIO_LEVEL_ID } from '../../../src/worker/engine/rtpObservers/RtpObserver';
@@ -79,9 +80,9 @@ function add(observer: EngineRtpObserver, producerId: string): void {
 	observer.handleRequest('rtpObserver.addProducer', { producerId });
 }
 
-function send(observer: EngineRtpObserver, producer: FakeProducer, levels: number[]): void {
+function send(observer: RtpObserver, producer: FakeProducer, levels: number[]): void {
 	for (const level of levels) {
-		observer.receiveRtpPacket!(producer.id, packet(producer, level));
+		observer.receiveRtpPacket(producer.id, packet(producer, level));
 	}
 }
 
