@@ -26,7 +26,9 @@ export class Connection {
 	readonly #limits: DemoLimits;
 	readonly #log: Logger;
 	#handler: RequestHandler | undefined;
-	#queue: Promise<void> = Promise.resolve();
+	/** Requests wait here until the room is ready (it may still be being created). */
+	#queue: Promise<void>;
+	#ready!: () => void;
 	#tokens: number;
 	#lastRefill = performance.now();
 	#nextId = 1;
@@ -41,6 +43,7 @@ export class Connection {
 		this.#limits = limits;
 		this.#log = log;
 		this.#tokens = limits.requestBurst;
+		this.#queue = new Promise<void>((resolve) => (this.#ready = resolve));
 		ws.on('message', (data, isBinary) => this.#onMessage(data, isBinary));
 		ws.on('close', () => this.#onClose());
 		ws.on('error', (error) => this.#log.warn('websocket error', { error }));
@@ -52,6 +55,7 @@ export class Connection {
 
 	setHandler(handler: RequestHandler): void {
 		this.#handler = handler;
+		this.#ready();
 	}
 
 	onClose(listener: () => void): void {
@@ -115,19 +119,27 @@ export class Connection {
 
 	#onMessage(raw: RawData, isBinary: boolean): void {
 		// Every message costs a token, well-formed or not.
-		if (!this.#takeToken()) {
+		const allowed = this.#takeToken();
+		let msg: unknown;
+		if (!isBinary) {
+			try {
+				msg = JSON.parse(raw.toString());
+			} catch {
+				msg = undefined;
+			}
+		}
+		if (!allowed) {
 			this.counts.throttled++;
-			this.#error(null, 'rate_limited', 'too many messages; slow down');
+			// Answer with the request's id when it has one, so the client can fail that request.
+			const id = isObject(msg) && msg.request === true && Number.isSafeInteger(msg.id) ? (msg.id as number) : null;
+			this.#error(id, 'rate_limited', 'too many messages; slow down');
 			return;
 		}
 		if (isBinary) {
 			this.#error(null, 'bad_json', 'binary messages are not accepted');
 			return;
 		}
-		let msg: unknown;
-		try {
-			msg = JSON.parse(raw.toString());
-		} catch {
+		if (msg === undefined) {
 			this.#error(null, 'bad_json', 'message is not JSON');
 			return;
 		}

@@ -152,7 +152,8 @@ export class Room {
 
 	async #handle(peer: Peer, method: string, data: unknown): Promise<unknown> {
 		if (this.#closed) throw new RequestError('shutting_down', 'room is closed');
-		const schema = schemas[method];
+		// Own keys only: 'constructor' or '__proto__' must not find Object's.
+		const schema = Object.hasOwn(schemas, method) ? schemas[method] : undefined;
 		if (!schema) throw new RequestError('unknown_method', `unknown method ${JSON.stringify(method.slice(0, 32))}`);
 		const err = schema(data, 'data');
 		if (err) throw new RequestError('bad_request', err);
@@ -317,6 +318,10 @@ export class Room {
 			throw new RequestError('limit', `at most ${this.#config.limits.maxProducersPerPeer} producers per peer`);
 		}
 		if ((source === 'mic') !== (kind === 'audio')) throw new RequestError('bad_request', `source ${source} does not match kind ${kind}`);
+		// mediasoup itself matches codecs by MIME type only; a kind/codec mismatch is the client's mistake.
+		if (!rtpParameters.codecs.every((c) => c.mimeType.toLowerCase().startsWith(`${kind}/`))) {
+			throw new RequestError('bad_request', `codecs do not match kind ${kind}`);
+		}
 
 		const producer = await transport.produce<ProducerAppData>({ kind, rtpParameters, appData: { peerId: peer.id, source } });
 		if (transport.closed) {

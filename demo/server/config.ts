@@ -44,7 +44,7 @@ export type DemoLimits = {
 
 export const defaultLimits: DemoLimits = {
 	requestsPerSecond: 20,
-	requestBurst: 40,
+	requestBurst: 50,
 	maxMessageBytes: 64 * 1024,
 	maxPeersPerRoom: 16,
 	maxTransportsPerPeer: 4,
