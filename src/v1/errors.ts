@@ -1,0 +1,2 @@
+// mediasoup v1's errors module: InvalidStateError (and broth's UnsupportedError).
+export { InvalidStateError, UnsupportedError } from '../api/errors';
