@@ -158,6 +158,8 @@ export interface DtlsStats {
 	/** Records of a known epoch whose AEAD tag does not verify (RFC 6347 4.1.2.7: silently dropped). */
 	decryptFailures: number;
 	replayed: number;
+	/** Handshake messages of the wrong type for the state, dropped (see UnexpectedMessage). */
+	unexpectedMessages: number;
 	/** Flights sent again: on timer expiry, and because the peer retransmitted. */
 	timeoutRetransmissions: number;
 	peerTriggeredRetransmissions: number;
@@ -197,6 +199,13 @@ const SIGN_PREFERENCE: readonly number[] = [
 
 const MAX_BUFFERED_FUTURE_RECORDS = 16;
 
+/**
+ * A handshake message of the wrong type for our state. In epoch 0 anyone on the path can inject
+ * one, so it is dropped (counted) and its message_seq left open for the peer's real message,
+ * rather than ending the handshake; a peer that really sends the wrong message times out.
+ */
+class UnexpectedMessage {}
+
 class HandshakeFailure {
 	constructor(
 		readonly reason: string,
@@ -213,6 +222,7 @@ export class DtlsEndpoint {
 		dropped: 0,
 		decryptFailures: 0,
 		replayed: 0,
+		unexpectedMessages: 0,
 		timeoutRetransmissions: 0,
 		peerTriggeredRetransmissions: 0,
 	};
@@ -260,10 +270,11 @@ export class DtlsEndpoint {
 	private writeCipher: GcmRecordCipher | undefined = undefined;
 	private pendingWriteCipher: GcmRecordCipher | undefined = undefined;
 	private readCipher: GcmRecordCipher | undefined = undefined;
-	private readonly replay = [new ReplayWindow(), new ReplayWindow()];
+	private readonly replay1 = new ReplayWindow();
 	private futureRecords: DtlsRecord[] = [];
 	private currentRecordSeq = 0;
 	private retransmitRequested = false;
+	private lastTransmitMs = -Infinity;
 	private renegotiationRefused = false;
 	private readonly outgoing: Buffer[] = [];
 	private readonly events: DtlsEvent[] = [];
@@ -350,7 +361,7 @@ export class DtlsEndpoint {
 		this.rto = Math.min(this.rto * 2, this.maxRto);
 		this.deadline = nowMs + this.rto;
 		this.stats.timeoutRetransmissions++;
-		this.transmitFlight();
+		this.transmitFlight(nowMs);
 	}
 
 	/** Sends application data (one record, one datagram). False unless connected or when too long. */
@@ -398,9 +409,11 @@ export class DtlsEndpoint {
 			if (err instanceof HandshakeFailure) this.fail(err.reason, err.alert);
 			else this.fail(`internal error: ${err instanceof Error ? err.message : String(err)}`, AlertDescription.InternalError);
 		}
-		if (this.retransmitRequested && this.alive() && this.lastFlight.length > 0) {
+		// Answer a peer's retransmission at most once per quarter of the initial timer: duplicated
+		// datagrams must not turn into a retransmission storm between the two ends.
+		if (this.retransmitRequested && this.alive() && this.lastFlight.length > 0 && nowMs - this.lastTransmitMs >= this.initialRto / 4) {
 			this.stats.peerTriggeredRetransmissions++;
-			this.transmitFlight();
+			this.transmitFlight(nowMs);
 		}
 	}
 
@@ -418,11 +431,9 @@ export class DtlsEndpoint {
 		}
 		let payload: Buffer;
 		if (record.epoch === 0) {
-			if (!this.replay[0].check(record.seq)) {
-				this.stats.replayed++;
-				return;
-			}
-			this.replay[0].mark(record.seq);
+			// No replay window in epoch 0: RFC 6347 4.1.2.6 marks a record only once it has been
+			// authenticated, and a forged high sequence number would otherwise lock out the peer.
+			// Duplicate handshake fragments are absorbed by the reassembler.
 			payload = record.fragment;
 		} else if (record.epoch === 1) {
 			if (this.readCipher === undefined) {
@@ -434,7 +445,7 @@ export class DtlsEndpoint {
 				} else this.stats.dropped++;
 				return;
 			}
-			if (!this.replay[1].check(record.seq)) {
+			if (!this.replay1.check(record.seq)) {
 				this.stats.replayed++;
 				return;
 			}
@@ -443,7 +454,7 @@ export class DtlsEndpoint {
 				this.stats.decryptFailures++;
 				return;
 			}
-			this.replay[1].mark(record.seq);
+			this.replay1.mark(record.seq);
 			payload = plain;
 		} else {
 			this.stats.dropped++;
@@ -515,7 +526,14 @@ export class DtlsEndpoint {
 			}
 		}
 		for (let m = this.reassembler.next(); m !== undefined; m = this.reassembler.next()) {
-			this.handleMessage(m, nowMs);
+			try {
+				this.handleMessage(m, nowMs);
+			} catch (err) {
+				if (!(err instanceof UnexpectedMessage)) throw err;
+				this.stats.unexpectedMessages++;
+				this.reassembler.rewind(m.messageSeq);
+				return;
+			}
 			if (!this.alive()) return;
 		}
 	}
@@ -547,11 +565,12 @@ export class DtlsEndpoint {
 		this.timeouts = 0;
 		this.rto = this.initialRto;
 		this.deadline = withTimer ? nowMs + this.rto : undefined;
-		this.transmitFlight();
+		this.transmitFlight(nowMs);
 	}
 
 	/** Encodes the flight with fresh record sequence numbers, packing records into datagrams up to the MTU. */
-	private transmitFlight(): void {
+	private transmitFlight(nowMs: number): void {
+		this.lastTransmitMs = nowMs;
 		const records: Buffer[] = [];
 		const savedEpoch = this.writeEpoch;
 		for (const item of this.lastFlight) {
@@ -609,9 +628,7 @@ export class DtlsEndpoint {
 			return;
 		}
 		// Only Finished may come protected, and Finished must (RFC 5246 7.4.9 follows ChangeCipherSpec).
-		if ((m.msgType === HandshakeType.Finished) !== (m.epoch === 1)) {
-			throw new HandshakeFailure(`handshake message ${m.msgType} in epoch ${m.epoch}`, AlertDescription.UnexpectedMessage);
-		}
+		if ((m.msgType === HandshakeType.Finished) !== (m.epoch === 1)) throw new UnexpectedMessage();
 		switch (this.step) {
 			case 'clientHello':
 				return this.onClientHello(m, nowMs);
@@ -633,12 +650,12 @@ export class DtlsEndpoint {
 			case 'finished':
 				return this.onFinished(m, nowMs);
 			default:
-				throw new HandshakeFailure(`unexpected handshake message ${m.msgType}`, AlertDescription.UnexpectedMessage);
+				throw new UnexpectedMessage();
 		}
 	}
 
 	private expect(m: AssembledMessage, type: number): void {
-		if (m.msgType !== type) throw new HandshakeFailure(`expected handshake message ${type}, got ${m.msgType}`, AlertDescription.UnexpectedMessage);
+		if (m.msgType !== type) throw new UnexpectedMessage();
 	}
 
 	private cookieFor(ch: ClientHello): Buffer {
@@ -654,11 +671,17 @@ export class DtlsEndpoint {
 			.digest();
 	}
 
+	/**
+	 * RFC 6347 4.2.1: a HelloVerifyRequest takes the ClientHello's record sequence number, and we
+	 * keep counting from there so no later record of ours repeats it. A forged huge number could
+	 * exhaust the 48-bit space, so only plausible values are followed.
+	 */
+	private mirrorRecordSeq(): void {
+		if (this.currentRecordSeq < 2 ** 32) this.writeSeq[0] = Math.max(this.writeSeq[0], this.currentRecordSeq);
+	}
+
 	private onClientHello(m: AssembledMessage, nowMs: number): void {
-		if (m.msgType !== HandshakeType.ClientHello) {
-			this.stats.dropped++; // nothing else makes sense before a ClientHello: ignore it
-			return;
-		}
+		this.expect(m, HandshakeType.ClientHello);
 		const ch = parseClientHello(m.body);
 		if (ch === undefined) throw new HandshakeFailure('malformed ClientHello', AlertDescription.DecodeError);
 		// DTLS versions count down: 0xfefd is 1.2, 0xfefc 1.3 (whose clients still say 0xfefd here
@@ -674,7 +697,7 @@ export class DtlsEndpoint {
 				this.reassembler.reset(m.messageSeq + 1);
 				this.peerFlightStart = m.messageSeq;
 				this.sendMsgSeq = m.messageSeq;
-				this.writeSeq[0] = Math.max(this.writeSeq[0], this.currentRecordSeq);
+				this.mirrorRecordSeq();
 				const hvr: FlightItem = { kind: 'handshake', epoch: 0, msgType: HandshakeType.HelloVerifyRequest, msgSeq: m.messageSeq, body: encodeHelloVerifyRequest(DTLS1_0, expected) };
 				this.sendFlight([hvr], nowMs, false); // stateless: no timer, the client retransmits
 				return;
@@ -718,7 +741,7 @@ export class DtlsEndpoint {
 		this.addToTranscript(m);
 		this.peerFlightStart = m.messageSeq;
 		this.sendMsgSeq = m.messageSeq; // RFC 6347 4.2.2: after HelloVerifyRequest, ServerHello is 1
-		this.writeSeq[0] = Math.max(this.writeSeq[0], this.currentRecordSeq);
+		this.mirrorRecordSeq();
 
 		const exts: Extension[] = [];
 		if (secureReneg) exts.push({ type: ExtensionType.RenegotiationInfo, data: EMPTY_RENEGOTIATION_INFO });

@@ -165,18 +165,24 @@ export class HandshakeReassembler {
 
 	/**
 	 * Adds one fragment. Returns 'old' for a message_seq already consumed (the peer retransmits),
-	 * 'bad' for an inconsistent fragment, 'ok' otherwise.
+	 * 'bad' when it disagreed with earlier fragments of its message (which it then replaces) or is
+	 * too long, 'ok' otherwise.
 	 */
 	add(f: HandshakeFragment, epoch: number): 'ok' | 'old' | 'bad' {
 		if (f.messageSeq < this.nextSeq) return 'old';
 		if (f.messageSeq >= this.nextSeq + HandshakeReassembler.WINDOW) return 'ok'; // too far ahead: drop
 		if (f.length > MAX_HANDSHAKE_MESSAGE) return 'bad';
 		let p = this.pending.get(f.messageSeq);
+		let conflict = false;
+		if (p !== undefined && (p.msgType !== f.msgType || p.length !== f.length)) {
+			// Epoch 0 is unauthenticated: keep the newest view, so that one garbled or forged
+			// fragment cannot block the slot for the peer's retransmissions.
+			conflict = true;
+			p = undefined;
+		}
 		if (p === undefined) {
 			p = { msgType: f.msgType, length: f.length, body: Buffer.alloc(f.length), have: new Uint8Array(f.length), missing: f.length, epoch };
 			this.pending.set(f.messageSeq, p);
-		} else if (p.msgType !== f.msgType || p.length !== f.length) {
-			return 'bad';
 		}
 		if (epoch > p.epoch) p.epoch = epoch;
 		f.body.copy(p.body, f.fragmentOffset);
@@ -186,7 +192,12 @@ export class HandshakeReassembler {
 				p.missing--;
 			}
 		}
-		return 'ok';
+		return conflict ? 'bad' : 'ok';
+	}
+
+	/** Forgets a delivered message so that `seq` is expected again (the message was not the peer's). */
+	rewind(seq: number): void {
+		if (seq === this.nextSeq - 1) this.nextSeq = seq;
 	}
 
 	/** The next complete message in order, if any. */

@@ -60,11 +60,12 @@ test('random fragmentation, overlaps, duplicates and order reassemble exactly, i
 	}
 });
 
-test('inconsistent length or type for one message_seq is refused', () => {
+test('a fragment inconsistent with earlier ones replaces them (unauthenticated epoch 0); oversize refused', () => {
 	const r = new HandshakeReassembler();
 	assert.equal(r.add({ msgType: 1, length: 10, messageSeq: 0, fragmentOffset: 0, fragmentLength: 2, body: Buffer.alloc(2) }, 0), 'ok');
-	assert.equal(r.add({ msgType: 1, length: 11, messageSeq: 0, fragmentOffset: 2, fragmentLength: 2, body: Buffer.alloc(2) }, 0), 'bad');
-	assert.equal(r.add({ msgType: 2, length: 10, messageSeq: 0, fragmentOffset: 2, fragmentLength: 2, body: Buffer.alloc(2) }, 0), 'bad');
+	assert.equal(r.add({ msgType: 1, length: 4, messageSeq: 0, fragmentOffset: 2, fragmentLength: 2, body: Buffer.from([3, 4]) }, 0), 'bad');
 	assert.equal(r.next(), undefined);
+	assert.equal(r.add({ msgType: 1, length: 4, messageSeq: 0, fragmentOffset: 0, fragmentLength: 2, body: Buffer.from([1, 2]) }, 0), 'ok');
+	assert.deepEqual(r.next()?.body, Buffer.from([1, 2, 3, 4]));
 	assert.equal(r.add({ msgType: 1, length: 1 << 20, messageSeq: 1, fragmentOffset: 0, fragmentLength: 0, body: Buffer.alloc(0) }, 0), 'bad');
 });
