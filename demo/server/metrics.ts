@@ -22,7 +22,7 @@ export class Metrics {
 
 	constructor(source: MetricsSource) {
 		this.#source = source;
-		client.collectDefaultMetrics({ register: this.registry, prefix: 'broth_demo_process_' });
+		client.collectDefaultMetrics({ register: this.registry, prefix: 'broth_demo_' });
 		const gauge = (name: string, help: string, labelNames: string[] = []): client.Gauge<string> =>
 			new client.Gauge({ name, help, labelNames, registers: [this.registry] });
 		this.#g = {
