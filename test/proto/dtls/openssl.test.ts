@@ -82,6 +82,7 @@ function openssl(args: string[], timeoutMs: number): Child {
 /** Drives a DtlsEndpoint from a UDP socket with real timers. */
 class UdpDriver {
 	events: DtlsEvent[] = [];
+	maxDatagram = 0;
 	private timer: NodeJS.Timeout | undefined;
 	private waiters: Array<() => void> = [];
 	peer: { port: number; address: string } | undefined;
@@ -99,6 +100,7 @@ class UdpDriver {
 
 	flush(): void {
 		for (let d = this.endpoint.pollOutgoing(); d !== undefined; d = this.endpoint.pollOutgoing()) {
+			this.maxDatagram = Math.max(this.maxDatagram, d.length);
 			if (this.peer) this.socket.send(d, this.peer.port, this.peer.address);
 		}
 		for (let e = this.endpoint.pollEvent(); e !== undefined; e = this.endpoint.pollEvent()) this.events.push(e);
@@ -163,12 +165,15 @@ interface Case {
 	extra: string[];
 	suite: string;
 	group: number;
+	/** Our MTU (openssl gets the same with -mtu), small to force handshake fragmentation both ways. */
+	mtu?: number;
 }
 
 const cases: Case[] = [
 	{ name: 'ECDSA, SRTP_AES128_CM_SHA1_80, defaults', key: 'ec', profile: 'SRTP_AES128_CM_SHA1_80', len: 60, extra: [], suite: 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256', group: 0x1d },
 	{ name: 'ECDSA, P-256, AES-256-GCM suite, AEAD_AES_256_GCM', key: 'ec', profile: 'SRTP_AEAD_AES_256_GCM', len: 88, extra: ['-curves', 'prime256v1', '-cipher', 'ECDHE-ECDSA-AES256-GCM-SHA384'], suite: 'TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384', group: 0x17 },
 	{ name: 'RSA, X25519, AEAD_AES_128_GCM', key: 'rsa', profile: 'SRTP_AEAD_AES_128_GCM', len: 56, extra: ['-curves', 'X25519'], suite: 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256', group: 0x1d },
+	{ name: 'RSA, MTU 400: fragmented certificates both ways', key: 'rsa', profile: 'SRTP_AES128_CM_SHA1_80', len: 60, extra: ['-mtu', '400'], suite: 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256', group: 0x1d, mtu: 400 },
 	{ name: 'RSA, RSA-PSS signatures only, AES-256-GCM, SRTP_AES128_CM_SHA1_32', key: 'rsa', profile: 'SRTP_AES128_CM_SHA1_32', len: 60, extra: ['-sigalgs', 'RSA-PSS+SHA256', '-cipher', 'ECDHE-RSA-AES256-GCM-SHA384'], suite: 'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384', group: 0x1d },
 ];
 
@@ -178,7 +183,7 @@ for (const c of cases) {
 		const clientCert = c.key === 'ec' ? generateCertificate() : rsaCertificate();
 		const files = writePem(`client-${c.key}`, clientCert);
 		const socket = await bind();
-		const endpoint = new DtlsEndpoint({ role: 'server', certificate: serverCert });
+		const endpoint = new DtlsEndpoint({ role: 'server', certificate: serverCert, mtu: c.mtu });
 		const driver = new UdpDriver(socket, endpoint);
 		try {
 			const port = socket.address().port;
@@ -187,6 +192,7 @@ for (const c of cases) {
 				15_000
 			);
 			const ev = (await driver.waitEvent('connected', 10_000)) as DtlsConnectedEvent;
+			if (c.mtu !== undefined) assert.ok(driver.maxDatagram <= c.mtu, `sent ${driver.maxDatagram} bytes`);
 			await client.waitFor(/Keying material:\s*[0-9A-Fa-f]+/, 5000);
 			assert.equal(OPENSSL_PROFILE[ev.srtp!.profileName], c.profile);
 			assert.match(client.output(), new RegExp(`SRTP Extension negotiated, profile=${c.profile}`));
@@ -223,7 +229,7 @@ for (const c of cases) {
 		);
 		const port = Number((await server.waitFor(/ACCEPT 127\.0\.0\.1:(\d+)/, 5000))[1]);
 		const socket = await bind();
-		const endpoint = new DtlsEndpoint({ role: 'client', certificate: clientCert });
+		const endpoint = new DtlsEndpoint({ role: 'client', certificate: clientCert, mtu: c.mtu });
 		const driver = new UdpDriver(socket, endpoint);
 		driver.peer = { port, address: '127.0.0.1' };
 		try {
