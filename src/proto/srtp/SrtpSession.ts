@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, createSecretKey, type CipherGCM, type DecipherGCM, type KeyObject } from 'node:crypto';
-import { AesCmKeystream, xorInPlace } from './AesCmKeystream.js';
+import { AesCmKeystream, SendKeystream, xorInPlace } from './AesCmKeystream.js';
 import { HmacSha1 } from './HmacSha1.js';
 import { deriveSessionKeys, type SrtpSessionKeys } from './kdf.js';
 import { ReplayWindow } from './ReplayWindow.js';
@@ -31,13 +31,57 @@ const E_FLAG = 0x80000000;
 
 // The HMAC suites hash K^ipad || packet || ROC in one native call; this module-wide scratch
 // holds that layout (JavaScript runs one packet at a time, so sessions can share it).
+// Creating a typed array costs about as much as hashing 300 bytes, so the scratch keeps one
+// Int32Array view (own ArrayBuffer at offset 0: aligned) for the keystream XOR, and the
+// subarrays protectRtp needs are cached by length (packet sizes repeat).
 let scratch = Buffer.allocUnsafeSlow(2048);
+let scratch32 = new Int32Array(scratch.buffer, 0, scratch.length >>> 2);
+/** hashViews[n] = scratch[0..n): K^ipad || message. */
+let hashViews: Buffer[] = [];
+/** bodyViews[n] = scratch[64..64 + n): the protected packet. */
+let bodyViews: Buffer[] = [];
+/** Which K^ipad scratch[0..64) holds, so protectRtp of one session writes it once. */
+let scratchIpad: Buffer | null = null;
 
 function scratchFor(bytes: number): Buffer {
 	if (scratch.length < bytes) {
 		scratch = Buffer.allocUnsafeSlow(Math.max(bytes, scratch.length * 2));
+		scratch32 = new Int32Array(scratch.buffer, 0, scratch.length >>> 2);
+		hashViews = [];
+		bodyViews = [];
+		scratchIpad = null;
 	}
 	return scratch;
+}
+
+// protectRtp's output Buffers are slices of a 64 KiB slab, as Buffer.allocUnsafe slices its 8 KiB
+// pool: that pool holds only six 1.2 KB packets, and replacing it made each allocation cost as
+// much as hashing 200 bytes. The price is the same as the pool's: a slice kept alive keeps its
+// slab alive.
+const SLAB_SIZE = 64 * 1024;
+let slab = Buffer.allocUnsafeSlow(SLAB_SIZE);
+let slabUsed = 0;
+
+function outputBuffer(n: number): Buffer {
+	if (slabUsed + n > SLAB_SIZE) {
+		if (n > SLAB_SIZE >>> 2) {
+			return Buffer.allocUnsafe(n);
+		}
+		slab = Buffer.allocUnsafeSlow(SLAB_SIZE);
+		slabUsed = 0;
+	}
+	const b = slab.subarray(slabUsed, slabUsed + n);
+	// 8-byte aligned, like the pool's slices.
+	slabUsed = (slabUsed + n + 7) & ~7;
+	return b;
+}
+
+function hashView(n: number): Buffer {
+	return hashViews[n] ?? (hashViews[n] = scratch.subarray(0, n));
+}
+
+function bodyView(n: number): Buffer {
+	return bodyViews[n] ?? (bodyViews[n] = scratch.subarray(64, 64 + n));
 }
 
 function readU32(b: Uint8Array, o: number): number {
@@ -52,8 +96,10 @@ function writeU32(b: Uint8Array, o: number, v: number): void {
 }
 
 interface Transform {
-	/** Encrypts and tags RTP; input untouched. */
-	protectRtp(packet: Buffer, len: number, hdr: number, ssrc: number, roc: number, seq: number): Buffer;
+	/** Encrypts and tags RTP; input untouched. `ks` is the stream's keystream batch (AES-CM only). */
+	protectRtp(packet: Buffer, len: number, hdr: number, ssrc: number, roc: number, seq: number, ks: SendKeystream | null): Buffer;
+	/** A keystream batch for a new sending stream, or null when the transform has no use for one. */
+	newSendKeystream(): SendKeystream | null;
 	/** Verifies and decrypts in place; returns the payload end or -1 on auth failure. */
 	unprotectRtp(packet: Buffer, len: number, hdr: number, ssrc: number, roc: number, seq: number): number;
 	protectRtcp(packet: Buffer, len: number, ssrc: number, index: number): Buffer;
@@ -87,23 +133,59 @@ class AesCmHmacTransform implements Transform {
 		this.cs0 = readU32(c, 0); this.cs1 = readU32(c, 4); this.cs2 = readU32(c, 8); this.cs3 = readU32(c, 12);
 	}
 
-	protectRtp(packet: Buffer, len: number, hdr: number, ssrc: number, roc: number, seq: number): Buffer {
+	newSendKeystream(): SendKeystream {
+		return new SendKeystream();
+	}
+
+	/** `packet.length === len`. */
+	protectRtp(packet: Buffer, len: number, hdr: number, ssrc: number, roc: number, seq: number, cache: SendKeystream | null): Buffer {
 		const tagLen = this.rtpTagLength;
 		const s = scratchFor(64 + len + 4);
-		this.rtpAuth.ipad.copy(s, 0);
-		packet.copy(s, 64, 0, len);
+		const auth = this.rtpAuth;
+		if (scratchIpad !== auth.ipad) {
+			s.set(auth.ipad, 0);
+			scratchIpad = auth.ipad;
+		}
+		s.set(packet, 64);
 		const payloadLen = len - hdr;
 		if (payloadLen > 0) {
 			// IV = k_s * 2^16 XOR SSRC * 2^64 XOR index * 2^16 (RFC 3711 section 4.1.1).
-			const ks = this.rtpCipher.generate(this.rs0, this.rs1 ^ ssrc, this.rs2 ^ roc, this.rs3 ^ (seq << 16), payloadLen);
-			xorInPlace(s, 64 + hdr, ks, payloadLen);
+			let at = cache === null ? -1 : cache.lookup(this.rtpCipher, this.rs0, this.rs1 ^ ssrc, this.rs2, this.rs3, roc, seq, payloadLen);
+			let bytes: Buffer, words: Int32Array;
+			if (at >= 0) {
+				bytes = cache!.bytes;
+				words = cache!.words;
+			} else {
+				bytes = this.rtpCipher.generate(this.rs0, this.rs1 ^ ssrc, this.rs2 ^ roc, this.rs3 ^ (seq << 16), payloadLen);
+				if ((bytes.byteOffset & 3) !== 0) {
+					bytes = Buffer.from(bytes);
+				}
+				words = new Int32Array(bytes.buffer, bytes.byteOffset, bytes.length >>> 2);
+				at = 0;
+			}
+			const start = 64 + hdr;
+			const n = payloadLen >>> 2;
+			if ((hdr & 3) === 0) {
+				// RTP headers are whole 32-bit words, so the payload is aligned in the scratch.
+				const d = scratch32;
+				const base = start >>> 2, k = at >>> 2;
+				for (let w = 0; w < n; w++) {
+					d[base + w] ^= words[k + w]!;
+				}
+			} else {
+				for (let i = 0; i < n << 2; i++) {
+					s[start + i] ^= bytes[at + i]!;
+				}
+			}
+			for (let i = n << 2; i < payloadLen; i++) {
+				s[start + i] ^= bytes[at + i]!;
+			}
 		}
 		// Authenticated portion || ROC (RFC 3711 section 4.2).
 		writeU32(s, 64 + len, roc);
-		this.rtpAuth.computePrefixed(s.subarray(0, 64 + len + 4));
-		const out = Buffer.allocUnsafe(len + tagLen);
-		s.copy(out, 0, 64, 64 + len);
-		this.rtpAuth.mac.copy(out, len, 0, tagLen);
+		const out = outputBuffer(len + tagLen);
+		out.set(bodyView(len), 0);
+		auth.computePrefixedInto(hashView(64 + len + 4), out, len, tagLen);
 		return out;
 	}
 
@@ -112,6 +194,7 @@ class AesCmHmacTransform implements Transform {
 		const end = len - tagLen;
 		const s = scratchFor(64 + end + 4);
 		this.rtpAuth.ipad.copy(s, 0);
+		scratchIpad = this.rtpAuth.ipad;
 		packet.copy(s, 64, 0, end);
 		writeU32(s, 64 + end, roc);
 		this.rtpAuth.computePrefixed(s.subarray(0, 64 + end + 4));
@@ -131,6 +214,7 @@ class AesCmHmacTransform implements Transform {
 		const tagLen = this.rtcpTagLength;
 		const s = scratchFor(64 + len + 4);
 		this.rtcpAuth.ipad.copy(s, 0);
+		scratchIpad = this.rtcpAuth.ipad;
 		packet.copy(s, 64, 0, len);
 		const bodyLen = len - 8;
 		if (bodyLen > 0) {
@@ -151,6 +235,7 @@ class AesCmHmacTransform implements Transform {
 		const authEnd = len - tagLen;
 		const s = scratchFor(64 + authEnd);
 		this.rtcpAuth.ipad.copy(s, 0);
+		scratchIpad = this.rtcpAuth.ipad;
 		packet.copy(s, 64, 0, authEnd);
 		this.rtcpAuth.computePrefixed(s.subarray(0, 64 + authEnd));
 		if (!this.rtcpAuth.equals(packet, authEnd, tagLen)) {
@@ -209,6 +294,10 @@ class AesGcmTransform implements Transform {
 		iv[7] = salt[7]!;
 		writeU32(iv, 8, index ^ readU32(salt, 8));
 		return iv;
+	}
+
+	newSendKeystream(): null {
+		return null;
 	}
 
 	protectRtp(packet: Buffer, len: number, hdr: number, ssrc: number, roc: number, seq: number): Buffer {
@@ -300,6 +389,15 @@ class RtcpStreamState {
 	}
 }
 
+class RtpSendState extends RtpStreamState {
+	readonly keystream: SendKeystream | null;
+
+	constructor(firstSeq: number, roc: number, keystream: SendKeystream | null) {
+		super(firstSeq, roc);
+		this.keystream = keystream;
+	}
+}
+
 class RtpRecvState extends RtpStreamState {
 	readonly window: ReplayWindow;
 
@@ -315,7 +413,9 @@ class RtpRecvState extends RtpStreamState {
  * rollover counters, SRTCP indices and replay windows.
  *
  * Buffers: protect* never modify their input and return a new Buffer (header || encrypted
- * payload || tag, one pooled allocation). unprotect* authenticate, then decrypt the caller's
+ * payload || tag, one pooled allocation; AES-CM RTP output is a slice of a shared 64 KiB slab,
+ * so keeping one alive keeps the slab alive). With AES-CM, each sending SSRC prefetches the
+ * keystream of its next packets (up to ~39 KB, see SendKeystream). unprotect* authenticate, then decrypt the caller's
  * Buffer in place and return a view of it without the tag (and SRTCP trailer); on failure the
  * input is left untouched, they return undefined and `lastFailure` says why. No method throws
  * on packet contents.
@@ -326,7 +426,7 @@ export class SrtpSession {
 	private readonly params: SrtpSuiteParams;
 	private readonly transform: Transform;
 	private readonly windowSize: number;
-	private readonly txRtp: Map<number, RtpStreamState>;
+	private readonly txRtp: Map<number, RtpSendState>;
 	private readonly rxRtp: Map<number, RtpRecvState>;
 	private readonly txRtcp: Map<number, RtcpStreamState>;
 	private readonly rxRtcp: Map<number, RtcpStreamState>;
@@ -403,7 +503,7 @@ export class SrtpSession {
 			tx.roc = roc >>> 0;
 			tx.sl = seq & 0xffff;
 		} else {
-			this.txRtp.set(ssrc, new RtpStreamState(seq & 0xffff, roc >>> 0));
+			this.txRtp.set(ssrc, new RtpSendState(seq & 0xffff, roc >>> 0, this.transform.newSendKeystream()));
 		}
 		const rx = new RtpRecvState(seq & 0xffff, this.windowSize);
 		rx.roc = roc >>> 0;
@@ -421,7 +521,7 @@ export class SrtpSession {
 		const ssrc = readU32(packet, 8);
 		let st = this.txRtp.get(ssrc);
 		if (st === undefined) {
-			st = new RtpStreamState(seq);
+			st = new RtpSendState(seq, 0, this.transform.newSendKeystream());
 			this.txRtp.set(ssrc, st);
 		}
 		// The sender estimates too, so retransmissions of packets from before a wrap get the
@@ -432,7 +532,7 @@ export class SrtpSession {
 		}
 		st.update(v, seq);
 		this.lastFailure = SrtpFailure.None;
-		return this.transform.protectRtp(packet, len, hdr, ssrc, v >>> 0, seq);
+		return this.transform.protectRtp(packet, len, hdr, ssrc, v >>> 0, seq, st.keystream);
 	}
 
 	unprotectRtp(packet: Buffer): Buffer | undefined {

@@ -347,3 +347,70 @@ test('fuzz: random bytes and random mutations of valid packets never throw (seed
 		assert.ok(ok > 300);
 	}
 });
+
+test('RFC 3711 4.1.1/4.2: send-side keystream batching equals a per-packet createCipheriv(aes-128-ctr) + createHmac reference (seeded: gaps, retransmissions, length changes, ROC wraps, interleaved SSRCs)', () => {
+	let seed = 0x1b873593;
+	const rnd = (): number => {
+		seed ^= seed << 13; seed ^= seed >>> 17; seed ^= seed << 5;
+		return (seed >>> 0) / 0x100000000;
+	};
+	for (const suite of ['AES_CM_128_HMAC_SHA1_80', 'AES_CM_128_HMAC_SHA1_32'] as const) {
+		const { masterKey, masterSalt } = parseMasterKey(suite, keyFor(suite));
+		const keys = deriveSessionKeys(suite, masterKey, masterSalt);
+		const tagLen = suite.endsWith('80') ? 10 : 4;
+		const reference = (pkt: Buffer, ssrc: number, index: number): Buffer => {
+			const roc = Math.floor(index / 0x10000), seq = index % 0x10000;
+			const hdr = rtpHeaderLength(pkt, pkt.length);
+			const iv = Buffer.alloc(16);
+			keys.rtpSalt.copy(iv, 0);
+			iv.writeUInt32BE((iv.readUInt32BE(4) ^ ssrc) >>> 0, 4);
+			iv.writeUInt32BE((iv.readUInt32BE(8) ^ roc) >>> 0, 8);
+			iv.writeUInt16BE(iv.readUInt16BE(12) ^ seq, 12);
+			const c = createCipheriv('aes-128-ctr', keys.rtpKey, iv);
+			const body = Buffer.concat([pkt.subarray(0, hdr), c.update(pkt.subarray(hdr)), c.final()]);
+			const rocBytes = Buffer.alloc(4);
+			rocBytes.writeUInt32BE(roc);
+			const tag = createHmac('sha1', keys.rtpAuthKey).update(body).update(rocBytes).digest().subarray(0, tagLen);
+			return Buffer.concat([body, tag]);
+		};
+		const tx = new SrtpSession(suite, keyFor(suite));
+		// Three streams sharing the session (and so the counter layout): a video-like one starting
+		// just before a SEQ wrap, an audio-like one, and one whose ROC is set out of band.
+		const streams = [
+			{ ssrc: 0x11111111, next: 65400, sizes: [1200, 1100, 300, 1188, 1400, 2100, 3000] },
+			{ ssrc: 0x22222222, next: 100, sizes: [160, 3, 0, 161, 80] },
+			{ ssrc: 0x33333333, next: 7 * 0x10000 + 65530, sizes: [500, 1200, 17] },
+		];
+		tx.setRoc(0x33333333, 7, 65529);
+		const sent: { ssrc: number; index: number; pkt: Buffer }[] = [];
+		for (let i = 0; i < 4000; i++) {
+			const st = streams[Math.floor(rnd() * streams.length)]!;
+			const r = rnd();
+			let pkt: Buffer, index: number;
+			if (r < 0.08 && sent.length > 0) {
+				// Retransmission of one of the last 500 packets, same SEQ (and so same ROC).
+				const old = sent[Math.max(0, sent.length - 1 - Math.floor(rnd() * 500))]!;
+				assert.deepEqual(tx.protectRtp(old.pkt), reference(old.pkt, old.ssrc, old.index), `retransmission ${i}`);
+				continue;
+			}
+			if (r < 0.12) {
+				// Gap: packets lost before the sender (or a jump forward).
+				st.next += 1 + Math.floor(rnd() * (r < 0.1 ? 5 : 3000));
+			}
+			index = st.next++;
+			const size = rnd() < 0.8 ? st.sizes[0]! : st.sizes[Math.floor(rnd() * st.sizes.length)]!;
+			pkt = rtp(index % 0x10000, st.ssrc, size, i % 5 === 0 ? { csrc: 1, extWords: 2 } : {});
+			const copy = Buffer.from(pkt);
+			assert.deepEqual(tx.protectRtp(pkt), reference(pkt, st.ssrc, index), `packet ${i} ssrc ${st.ssrc.toString(16)} index ${index} size ${size}`);
+			assert.deepEqual(pkt, copy, 'input untouched');
+			sent.push({ ssrc: st.ssrc, index, pkt });
+		}
+		assert.equal(tx.getRoc(0x11111111)! >= 1, true, 'the first stream wrapped');
+		// Stream restart far behind the batch (setRoc back to 0): not taken for a retransmission forever.
+		tx.setRoc(0x11111111, 0, 9);
+		for (let seq = 10; seq < 80; seq++) {
+			const pkt = rtp(seq, 0x11111111, 1200);
+			assert.deepEqual(tx.protectRtp(pkt), reference(pkt, 0x11111111, seq), `after restart seq ${seq}`);
+		}
+	}
+});
