@@ -467,7 +467,12 @@ async function refreshStats(): Promise<void> {
 	const lines = new Map<string, string[]>();
 	for (const rc of consumers.values()) {
 		const s = await inboundOf(rc.consumer).catch(() => undefined);
-		if (!s) continue;
+		const list = lines.get(rc.peerId) ?? [];
+		lines.set(rc.peerId, list);
+		if (!s) {
+			list.push(`${rc.source === 'screen' ? 'screen' : rc.consumer.kind}: waiting for packets`);
+			continue;
+		}
 		const bitrate = rc.last ? ((s.bytesReceived - rc.last.bytes) * 8 * 1000) / (now - rc.last.at) : 0;
 		rc.last = { bytes: s.bytesReceived, at: now };
 		const total = s.packetsReceived + s.packetsLost;
@@ -475,9 +480,7 @@ async function refreshStats(): Promise<void> {
 		const what = rc.consumer.kind === 'audio' ? 'audio' : `${rc.source === 'screen' ? 'screen' : 'video'} ${s.frameWidth ?? '?'}x${s.frameHeight ?? '?'} ${Math.round(s.framesPerSecond ?? 0)}fps`;
 		const layers = rc.layers ? ` · layer S${rc.layers.spatialLayer ?? '-'}T${rc.layers.temporalLayer ?? '-'}` : '';
 		const score = rc.score !== undefined ? ` · score ${rc.score}/${rc.producerScore ?? '?'}` : '';
-		const list = lines.get(rc.peerId) ?? [];
 		list.push(`${what} · ${kbps(bitrate)} · loss ${loss}%${score}${layers}`);
-		lines.set(rc.peerId, list);
 	}
 	for (const t of tiles.values()) t.stats.textContent = (lines.get(t.peerId) ?? ['no media']).join('\n');
 

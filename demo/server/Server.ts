@@ -108,6 +108,10 @@ export async function startDemoServer(config: DemoConfig, log: Logger): Promise<
 			);
 			return;
 		}
+		if (url.pathname === '/favicon.ico') {
+			res.writeHead(204).end();
+			return;
+		}
 		if (url.pathname === '/healthz') {
 			res.writeHead(shuttingDown ? 503 : 200, { 'content-type': 'text/plain' }).end(shuttingDown ? 'shutting down\n' : 'ok\n');
 			return;
