@@ -37,7 +37,8 @@ export type SdpMedia = {
 	fmtp: { payload: number; config: string }[];
 	rtcpFb?: { payload: number | string; type: string; subtype?: string }[];
 	ext?: { value: number; direction?: string; uri: string; config?: string }[];
-	mid?: string;
+	/** sdp-transform gives a numeric a=mid as a number. */
+	mid?: string | number;
 	msid?: { id: string; appdata?: string }[];
 	direction?: SdpDirection;
 	iceUfrag?: string;
@@ -89,7 +90,8 @@ export function parseFmtp(config: string): Record<string, unknown> {
 	for (const item of config.split(';')) {
 		const [key, ...rest] = item.trim().split('=');
 
-		if (!key) {
+		// Not key=value (e.g. RED's '111/111'): nothing to match codecs on.
+		if (!key || rest.length === 0) {
 			continue;
 		}
 
@@ -115,7 +117,8 @@ function isMediaSection(media: SdpMedia): media is SdpMedia & { type: 'audio' | 
 
 function codecsOfMedia(media: SdpMedia): V1RtpCodec[] {
 	const kind = media.type as 'audio' | 'video';
-	const order = (media.payloads ?? '').split(' ').filter(Boolean).map(Number);
+	// sdp-transform reads a single payload type as a number.
+	const order = String(media.payloads ?? '').split(' ').filter(Boolean).map(Number);
 	const rtp = [...media.rtp].sort((a, b) => {
 		const ia = order.indexOf(a.payload);
 		const ib = order.indexOf(b.payload);
@@ -253,7 +256,8 @@ export function rtpParametersFromMedia(media: SdpMedia, capabilities?: V1RtpCapa
 	const cname = ssrcs.find((s) => s.attribute === 'cname')?.value;
 
 	return {
-		muxId: media.mid,
+		// sdp-transform reads a numeric a=mid as a number.
+		...(media.mid !== undefined ? { muxId: String(media.mid) } : {}),
 		codecs,
 		headerExtensions,
 		encodings: encoding ? [encoding] : [],
@@ -384,7 +388,8 @@ export function createAnswer({
 	const bundle: string[] = [];
 
 	for (const offered of offer.media) {
-		const receiver = receivers.find((r) => !r.closed && r.rtpParameters?.muxId === offered.mid);
+		const mid = offered.mid !== undefined ? String(offered.mid) : undefined;
+		const receiver = receivers.find((r) => !r.closed && r.rtpParameters?.muxId === mid);
 		const parameters = receiver?.rtpParameters;
 
 		if (!receiver || !parameters || !isMediaSection(offered)) {
@@ -398,7 +403,7 @@ export function createAnswer({
 				connection: { version: 4, ip: '127.0.0.1' },
 				rtp: first ? [first] : [],
 				fmtp: [],
-				...(offered.mid !== undefined ? { mid: offered.mid } : {}),
+				...(mid !== undefined ? { mid } : {}),
 				direction: 'inactive',
 			});
 			continue;
@@ -410,10 +415,10 @@ export function createAnswer({
 			protocol: 'UDP/TLS/RTP/SAVPF',
 			...transportAttributes(transport, offered.setup === 'active' ? 'passive' : 'active'),
 			...codecsToMedia(parameters),
-			mid: offered.mid!,
+			mid: mid!,
 			direction: 'recvonly',
 		} as SdpMedia);
-		bundle.push(offered.mid!);
+		bundle.push(mid!);
 	}
 
 	if (bundle.length) {
