@@ -6,8 +6,9 @@ import type { UdpSocket } from '../../net/UdpSocket';
 import type { TcpConnection } from '../../net/TcpServer';
 import { bindListenInfos, checkWireListenInfo, closeBound, localAddressOf, type BoundListenInfo } from './listen';
 import { candidatesForSources, type IceCandidate } from './iceCandidates';
-import { makeTuple, type Tuple, type WireListenInfo } from './common';
-import type { WebRtcTransport } from './WebRtcTransport';
+import type { WireListenInfo } from './common';
+import type { IceSink, WebRtcTransport } from './WebRtcTransport';
+import { iceTupleKey } from '../../ice/IceServer';
 
 const logger = new WorkerLogger('WebRtcServer');
 
@@ -26,7 +27,10 @@ export class WebRtcServer implements RequestHandler {
 	readonly #bound: BoundListenInfo[];
 	readonly #transports = new Set<WebRtcTransport>();
 	readonly #ufragTransports = new Map<string, WebRtcTransport>();
-	readonly #tupleTransports = new Map<string, WebRtcTransport>();
+	/** Valid ICE tuples: UDP by socket, remote port, remote IP (no allocation per packet); TCP by connection. */
+	readonly #udpTuples = new Map<UdpSocket, Map<number, Map<string, WebRtcTransport>>>();
+	readonly #tcpTuples = new Map<TcpConnection, WebRtcTransport>();
+	readonly #tupleTransports = new Map<IceSink, WebRtcTransport>();
 	#closed = false;
 
 	private constructor(id: string, ctx: WorkerContext, bound: BoundListenInfo[]) {
@@ -35,11 +39,15 @@ export class WebRtcServer implements RequestHandler {
 		this.#bound = bound;
 
 		for (const item of bound) {
+			// Tuples show the announced address as mediasoup does.
+			const localAddress = item.listenInfo.announcedAddress ?? localAddressOf(item).localIp;
+
 			if (item.socket) {
 				item.socket.onPacket = (data, remoteIp, remotePort, socket) =>
-					this.#onUdpPacket(data, remoteIp, remotePort, socket);
+					this.#onUdpPacket(data, remoteIp, remotePort, socket, localAddress);
 			} else {
-				item.tcpServer.onPacket = (data, connection) => this.#onTcpPacket(data, connection);
+				item.tcpServer.onPacket = (data, connection) => this.#onTcpPacket(data, connection, localAddress);
+				item.tcpServer.onConnectionClosed = (connection) => this.#tcpTuples.get(connection)?.tcpConnectionClosed(connection);
 			}
 		}
 	}
@@ -107,8 +115,8 @@ export class WebRtcServer implements RequestHandler {
 				localIceUsernameFragment: ufrag,
 				webRtcTransportId: transport.id,
 			})),
-			tupleHashes: [...this.#tupleTransports].map(([key, transport]) => ({
-				tupleHash: hashTupleKey(key),
+			tupleHashes: [...this.#tupleTransports].map(([sink, transport]) => ({
+				tupleHash: hashTupleKey(iceTupleKey(sink.tuple)),
 				webRtcTransportId: transport.id,
 			})),
 		};
@@ -144,9 +152,9 @@ export class WebRtcServer implements RequestHandler {
 				this.#ufragTransports.delete(ufrag);
 			}
 		}
-		for (const [key, owner] of [...this.#tupleTransports]) {
+		for (const [sink, owner] of [...this.#tupleTransports]) {
 			if (owner === transport) {
-				this.#tupleTransports.delete(key);
+				this.removeTuple(sink, transport);
 			}
 		}
 	}
@@ -161,13 +169,56 @@ export class WebRtcServer implements RequestHandler {
 		}
 	}
 
-	/** ICE selected (or validated) this tuple for the transport: its packets go there directly. */
-	addTuple(tuple: Tuple, transport: WebRtcTransport): void {
-		this.#tupleTransports.set(tupleKey(tuple), transport);
+	/** ICE validated this tuple for the transport: its packets go there directly. */
+	addTuple(sink: IceSink, transport: WebRtcTransport): void {
+		this.#tupleTransports.set(sink, transport);
+		if (sink.tcp) {
+			this.#tcpTuples.set(sink.tcp, transport);
+
+			return;
+		}
+
+		let byPort = this.#udpTuples.get(sink.udp!);
+
+		if (!byPort) {
+			byPort = new Map();
+			this.#udpTuples.set(sink.udp!, byPort);
+		}
+
+		let byIp = byPort.get(sink.remotePort);
+
+		if (!byIp) {
+			byIp = new Map();
+			byPort.set(sink.remotePort, byIp);
+		}
+		byIp.set(sink.remoteIp, transport);
 	}
 
-	removeTuple(tuple: Tuple): void {
-		this.#tupleTransports.delete(tupleKey(tuple));
+	removeTuple(sink: IceSink, transport: WebRtcTransport): void {
+		if (this.#tupleTransports.get(sink) !== transport) {
+			return;
+		}
+		this.#tupleTransports.delete(sink);
+		if (sink.tcp) {
+			if (this.#tcpTuples.get(sink.tcp) === transport) {
+				this.#tcpTuples.delete(sink.tcp);
+			}
+
+			return;
+		}
+
+		const byPort = this.#udpTuples.get(sink.udp!);
+		const byIp = byPort?.get(sink.remotePort);
+
+		if (byIp?.get(sink.remoteIp) === transport) {
+			byIp.delete(sink.remoteIp);
+			if (byIp.size === 0) {
+				byPort!.delete(sink.remotePort);
+			}
+			if (byPort!.size === 0) {
+				this.#udpTuples.delete(sink.udp!);
+			}
+		}
 	}
 
 	// --- close --------------------------------------------------------------
@@ -188,70 +239,63 @@ export class WebRtcServer implements RequestHandler {
 		this.#transports.clear();
 		this.#ufragTransports.clear();
 		this.#tupleTransports.clear();
+		this.#udpTuples.clear();
+		this.#tcpTuples.clear();
 
 		logger.debug(`WebRtcServer closed [id:${this.id}]`, 'info');
 	}
 
 	// --- demux ---------------------------------------------------------------
 
-	#onUdpPacket(data: Buffer, remoteIp: string, remotePort: number, socket: UdpSocket): void {
-		const tuple = makeTuple(socket.localIp, socket.localPort, 'udp', remoteIp, remotePort);
-
-		this.#dispatch(data, tuple);
-	}
-
-	#onTcpPacket(data: Buffer, connection: TcpConnection): void {
-		const tuple = makeTuple(
-			connection.server.localIp,
-			connection.server.localPort,
-			'tcp',
-			connection.remoteIp,
-			connection.remotePort,
-		);
-
-		this.#dispatch(data, tuple);
-	}
-
-	#dispatch(data: Buffer, tuple: Tuple): void {
-		const known = this.#tupleTransports.get(tupleKey(tuple));
+	#onUdpPacket(data: Buffer, remoteIp: string, remotePort: number, socket: UdpSocket, localAddress: string): void {
+		const known = this.#udpTuples.get(socket)?.get(remotePort)?.get(remoteIp);
 
 		if (known) {
-			known.receivePacket(data, tuple);
+			known.receiveUdp(data, socket, localAddress, remoteIp, remotePort);
 
 			return;
 		}
 
+		this.#byUsernameFragment(data)?.receiveUdp(data, socket, localAddress, remoteIp, remotePort);
+	}
+
+	#onTcpPacket(data: Buffer, connection: TcpConnection, localAddress: string): void {
+		const known = this.#tcpTuples.get(connection);
+
+		if (known) {
+			known.receiveTcp(data, connection, localAddress);
+
+			return;
+		}
+
+		this.#byUsernameFragment(data)?.receiveTcp(data, connection, localAddress);
+	}
+
+	/** RFC 8445 section 7.2.2: USERNAME is "<our ufrag>:<their ufrag>" (a packet from an unknown tuple). */
+	#byUsernameFragment(data: Buffer): WebRtcTransport | undefined {
 		if (!isStunMessage(data)) {
 			logger.debug('ignoring non STUN data from unknown tuple', 'ice');
 
-			return;
+			return undefined;
 		}
 
-		const message = parseStunMessage(data);
-		const username = message?.username;
+		const username = parseStunMessage(data)?.username;
 
 		if (!username) {
 			logger.debug('ignoring STUN message without USERNAME from unknown tuple', 'ice');
 
-			return;
+			return undefined;
 		}
 
 		const colon = username.indexOf(':');
-		const localUfrag = colon === -1 ? username : username.slice(0, colon);
-		const transport = this.#ufragTransports.get(localUfrag);
+		const transport = this.#ufragTransports.get(colon === -1 ? username : username.slice(0, colon));
 
 		if (!transport) {
 			logger.debug('ignoring STUN message with unknown local ICE username fragment', 'ice');
-
-			return;
 		}
 
-		transport.receivePacket(data, tuple);
+		return transport;
 	}
-}
-
-function tupleKey(tuple: Tuple): string {
-	return `${tuple.protocol}|${tuple.localAddress}|${tuple.localPort}|${tuple.remoteIp}|${tuple.remotePort}`;
 }
 
 /** A stable number for a tuple (FNV-1a, 32 bits), as mediasoup shows tuple hashes. */
