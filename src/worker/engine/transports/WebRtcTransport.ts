@@ -707,7 +707,10 @@ export class WebRtcTransport extends Transport {
 	}
 
 	protected closeSockets(): void {
-		// close_notify goes out before the sockets close (mediasoup does the same).
+		// close_notify goes out before the sockets close (mediasoup does the same). dgram sends
+		// complete on a later tick (address lookup), so the sockets close after it.
+		const sentCloseNotify = this.#dtlsState === 'connecting' || this.#dtlsState === 'connected';
+
 		this.#dtls?.close();
 		this.#dtlsState = 'closed';
 		this.#srtpSend = undefined;
@@ -718,7 +721,19 @@ export class WebRtcTransport extends Transport {
 		}
 		this.#ice.close();
 		this.#selected = undefined;
-		closeBound(this.#bound);
+		if (sentCloseNotify && this.#bound.length > 0) {
+			for (const item of this.#bound) {
+				// Nothing more is received meanwhile.
+				if (item.socket) {
+					item.socket.onPacket = undefined;
+				} else {
+					item.tcpServer.onPacket = undefined;
+				}
+			}
+			setImmediate(() => closeBound(this.#bound));
+		} else {
+			closeBound(this.#bound);
+		}
 		this.#server?.removeTransport(this);
 	}
 }
