@@ -2,6 +2,19 @@ import type { RequestHandler } from '../channel';
 import { WorkerLogger } from '../logger';
 import { Producer, isMediaCodec, normalizeRtpParameters, parseLayers } from './Producer';
 import type { EngineConsumer, TransportOwner } from './types';
+import { RtpPacket } from '../../proto/rtp/rtpPacket';
+import { rtxEncapsulateInto } from '../../proto/rtp/rtx';
+import { setStringExtension } from '../../proto/rtp/stringExtension';
+import { isOpusDtx } from '../../proto/codecs/opus';
+import type { GenericNack } from '../../proto/rtcp/nack';
+import type { ReportBlock } from '../../proto/rtcp/reportblock';
+import type { RtcpPacket } from '../../proto/rtcp/compound';
+import { SdesChunk, SdesItem, SDES_CNAME } from '../../proto/rtcp/sdes';
+import { RtpStreamSend } from '../feedback/RtpStreamSend';
+import { RetransmissionBuffer } from '../feedback/RetransmissionBuffer';
+import { SeqManager } from './SeqManager';
+import { consumerExtensionMap, type ConsumerExtensionMap } from './rtpHeaderExtensions';
+import { isMediaTransport, nowMs, type MediaTransport } from './media';
 
 const logger = new WorkerLogger('Consumer');
 
@@ -24,13 +37,17 @@ export type ConsumerData = {
 
 const TRACE_EVENT_TYPES: readonly string[] = ['rtp', 'keyframe', 'nack', 'pli', 'fir'];
 
-// An RTP stream sent to the endpoint starts with the best score: nothing was
-// lost yet (mediasoup's RtpStreamSend does the same).
-const INITIAL_SEND_SCORE = 10;
+// Codecs whose key frames the worker recognises: a (re)starting video stream waits for one.
+const KEY_FRAME_CODECS: ReadonlySet<string> = new Set(['video/vp8', 'video/vp9', 'video/h264', 'video/h264-svc', 'video/av1']);
+
+function randomUint16(): number {
+	return Math.floor(Math.random() * 0x10000);
+}
 
 /**
  * An RTP stream this consumer sends: its parameters (from the consumer's RTP
- * parameters) and its counters. Counters stay at zero until media flows.
+ * parameters), its sequence number rewriting, send statistics and score
+ * (RtpStreamSend), and the retransmission buffer when NACK is negotiated.
  */
 export class SendStream {
 	readonly params: {
@@ -51,22 +68,20 @@ export class SendStream {
 		spatialLayers: number;
 		temporalLayers: number;
 	};
-	score = INITIAL_SEND_SCORE;
-	packetCount = 0;
-	byteCount = 0;
-	bitrate = 0;
-	packetsLost = 0;
-	fractionLost = 0;
-	packetsDiscarded = 0;
-	packetsRetransmitted = 0;
-	packetsRepaired = 0;
-	nackCount = 0;
-	nackPacketCount = 0;
-	pliCount = 0;
-	firCount = 0;
-	roundTripTime = 0;
+	readonly send: RtpStreamSend;
+	readonly seq: SeqManager;
+	readonly rtxBuffer: RetransmissionBuffer | undefined;
+	/** Wait for a key frame (video) and restart the output sequence after the last one sent. */
+	syncRequired = true;
+	/** Added to the input timestamp (non zero after a simulcast stream switch). */
+	tsOffset = 0;
+	lastOutTs = 0;
+	lastOutMs = 0;
+	rtxSeq = randomUint16();
+	/** The producer stream (mapped SSRC) this one forwards (pipe: one each; others: the current one). */
+	mappedSsrc: number;
 
-	constructor(rtpParameters: any, encodingIdx: number, encoding: any) {
+	constructor(rtpParameters: any, encodingIdx: number, encoding: any, kind: 'audio' | 'video', mappedSsrc: number) {
 		const codec = rtpParameters.codecs.find((c: any) => c.payloadType === encoding.codecPayloadType);
 		const rtxCodec = rtpParameters.codecs.find(
 			(c: any) => !isMediaCodec(c) && /\/rtx$/i.test(c.mimeType) && Number(c.parameters?.apt) === codec.payloadType,
@@ -96,6 +111,17 @@ export class SendStream {
 			spatialLayers: layers.spatialLayers,
 			temporalLayers: layers.temporalLayers,
 		};
+		this.send = new RtpStreamSend({ ssrc: encoding.ssrc, clockRate: codec.clockRate });
+		this.seq = new SeqManager(randomUint16());
+		// mediasoup keeps 2 s of video and 1 s of audio for retransmissions.
+		this.rtxBuffer = this.params.useNack
+			? new RetransmissionBuffer({ maxPackets: 2500, maxAgeMs: kind === 'video' ? 2000 : 1000 })
+			: undefined;
+		this.mappedSsrc = mappedSsrc;
+	}
+
+	get score(): number {
+		return this.send.score;
 	}
 
 	dump(): unknown {
@@ -122,29 +148,31 @@ export class SendStream {
 
 	/** mediasoup's 'outbound-rtp' stats entry. */
 	stats(kind: string, now: number): unknown {
+		const send = this.send;
+
 		return {
 			type: 'outbound-rtp',
-			timestamp: now,
+			timestamp: Math.round(now),
 			ssrc: this.params.ssrc,
 			rtxSsrc: this.params.rtxSsrc,
 			rid: this.params.rid,
 			kind,
 			mimeType: this.params.mimeType,
-			packetsLost: this.packetsLost,
-			fractionLost: this.fractionLost,
-			packetsDiscarded: this.packetsDiscarded,
-			packetsRetransmitted: this.packetsRetransmitted,
-			packetsRepaired: this.packetsRepaired,
-			nackCount: this.nackCount,
-			nackPacketCount: this.nackPacketCount,
-			pliCount: this.pliCount,
-			firCount: this.firCount,
-			score: this.score,
-			roundTripTime: this.roundTripTime,
+			packetsLost: Math.max(0, send.packetsLost),
+			fractionLost: send.fractionLost,
+			packetsDiscarded: 0,
+			packetsRetransmitted: send.packetsRetransmitted,
+			packetsRepaired: send.packetsRepaired,
+			nackCount: send.nackCount,
+			nackPacketCount: send.nackPacketCount,
+			pliCount: send.pliCount,
+			firCount: send.firCount,
+			score: send.score,
+			roundTripTime: send.rttMs,
 			rtxPacketsDiscarded: undefined,
-			packetCount: this.packetCount,
-			byteCount: this.byteCount,
-			bitrate: this.bitrate,
+			packetCount: send.packetsSent,
+			byteCount: send.bytesSent,
+			bitrate: send.getBitrate(now),
 		};
 	}
 }
@@ -152,18 +180,11 @@ export class SendStream {
 /**
  * A consumer in the worker: its parameters, the pause state of itself and of
  * its producer, priority, preferred layers (simulcast/SVC) and its send
- * streams. Hangs from its producer in the router's routing table.
+ * streams. Hangs from its producer in the router's routing table and rewrites
+ * a copy of every forwarded packet: SSRC, sequence number (continuous across
+ * pauses and key frame waits), timestamp offset, header extension ids and MID.
  */
-/**
- * The entry of a consumer in the router's routing table. types.ts names the
- * callbacks `producerPaused()`/`producerResumed()`, while the transport reads
- * `consumer.producerPaused` as state for its reply: the router's
- * producer-to-consumers sets therefore hold this small adapter, while its
- * consumer-to-producer map (and the transport) hold the Consumer itself.
- */
-export type ConsumerRouterEntry = EngineConsumer & { readonly consumer: Consumer };
-
-export class Consumer implements RequestHandler {
+export class Consumer implements RequestHandler, EngineConsumer {
 	readonly id: string;
 	readonly producerId: string;
 	readonly kind: 'audio' | 'video';
@@ -183,9 +204,23 @@ export class Consumer implements RequestHandler {
 	preferredLayers: ConsumerLayers | undefined;
 	targetLayers: { spatialLayer: number; temporalLayer: number } = { spatialLayer: -1, temporalLayer: -1 };
 	currentLayers: { spatialLayer: number; temporalLayer: number } = { spatialLayer: -1, temporalLayer: -1 };
-	/** What the router's tables hold for this consumer. */
-	readonly routerEntry: ConsumerRouterEntry;
 	#closed = false;
+	readonly #media: MediaTransport | undefined;
+	readonly #producer: Producer | undefined;
+	readonly #supportedPt = new Uint8Array(128);
+	readonly #keyFrameSupported: boolean;
+	readonly #opus: boolean;
+	readonly #ext: ConsumerExtensionMap;
+	readonly #mid: string | undefined;
+	readonly #ssrcStream = new Map<number, SendStream>();
+	// Scratch packets for rewriting and RTX (never shared across calls).
+	readonly #out = new RtpPacket();
+	readonly #rtxIn = new RtpPacket();
+	readonly #rtxOut = new RtpPacket();
+	#traceRtp = false;
+	#traceKeyFrame = false;
+	/** Simulcast: the producer stream to switch to (no bandwidth estimation yet: the preferred one). */
+	#targetEncodingIdx = 0;
 
 	constructor(consumerId: string, data: ConsumerData, readonly owner: TransportOwner) {
 		if (typeof consumerId !== 'string' || !consumerId) {
@@ -269,34 +304,52 @@ export class Consumer implements RequestHandler {
 		this.supportedCodecPayloadTypes = rtpParameters.codecs
 			.filter((codec: any) => isMediaCodec(codec))
 			.map((codec: any) => codec.payloadType as number);
-		this.sendStreams = encodings.map((encoding, idx) => new SendStream(rtpParameters, idx, encoding));
+		this.sendStreams = encodings.map(
+			(encoding, idx) =>
+				new SendStream(
+					rtpParameters,
+					idx,
+					encoding,
+					data.kind,
+					consumableRtpEncodings[this.type === 'pipe' ? idx : 0]?.ssrc ?? 0,
+				),
+		);
 		this.spatialLayers = layers.spatialLayers;
 		this.temporalLayers = layers.temporalLayers;
 		this.paused = Boolean(data.paused);
 		this.producerPaused = producer.paused;
+		this.#media = isMediaTransport(owner) ? owner : undefined;
+		this.#producer = producer instanceof Producer ? producer : undefined;
+		for (const pt of this.supportedCodecPayloadTypes) {
+			if (pt >= 0 && pt < 128) {
+				this.#supportedPt[pt] = 1;
+			}
+		}
+
+		const mimeType = String(rtpParameters.codecs.find((c: any) => isMediaCodec(c))?.mimeType ?? '').toLowerCase();
+
+		this.#keyFrameSupported = this.kind === 'video' && KEY_FRAME_CODECS.has(mimeType);
+		this.#opus = mimeType === 'audio/opus' || mimeType === 'audio/multiopus';
+		this.#ext = consumerExtensionMap(rtpParameters.headerExtensions);
+		this.#mid = this.#ext.mid !== 0 && this.type !== 'pipe' ? rtpParameters.mid : undefined;
+		for (const stream of this.sendStreams) {
+			this.#ssrcStream.set(stream.params.ssrc, stream);
+			if (stream.params.rtxSsrc !== undefined) {
+				this.#ssrcStream.set(stream.params.rtxSsrc, stream);
+			}
+		}
 
 		if (this.type === 'simulcast' || this.type === 'svc') {
 			// Default: the best the stream offers.
 			this.preferredLayers = this.#clampLayers(
 				data.preferredLayers ?? { spatialLayer: this.spatialLayers - 1 },
 			);
+			this.#targetEncodingIdx = this.preferredLayers.spatialLayer;
 		} else {
 			this.preferredLayers = undefined;
 		}
 
-		this.routerEntry = {
-			id: consumerId,
-			consumer: this,
-			producerClosed: () => this.producerClosed(),
-			producerPaused: () => this.onProducerPaused(),
-			producerResumed: () => this.onProducerResumed(),
-		};
-
-		owner.router.addConsumer(this.routerEntry, data.producerId);
-		// The producer's set holds the adapter (whose callbacks the router calls);
-		// the reverse map holds this consumer, the object transports know.
-		owner.router.consumerProducer.delete(this.routerEntry);
-		owner.router.consumerProducer.set(this as unknown as EngineConsumer, data.producerId);
+		owner.router.addConsumer(this, data.producerId);
 		ctx.channel.register(consumerId, this);
 
 		logger.debug(`consumer created [id:${consumerId}, type:${this.type}, producerId:${this.producerId}]`, 'info');
@@ -306,11 +359,15 @@ export class Consumer implements RequestHandler {
 		return this.#closed;
 	}
 
+	/** Media goes out: neither side paused, the transport connected. */
+	get active(): boolean {
+		return !this.#closed && !this.paused && !this.producerPaused && this.#media !== undefined && this.#media.connected;
+	}
+
 	/** mediasoup's ConsumerScore: own stream, current producer stream and all producer streams. */
 	get score(): { score: number; producerScore: number; producerScores: number[] } {
-		const producer = this.owner.router.getProducer(this.producerId);
-		const producerScores =
-			producer instanceof Producer ? [...producer.rtpStreamScores] : this.consumableRtpEncodings.map(() => 0);
+		const producer = this.#producer;
+		const producerScores = producer ? [...producer.rtpStreamScores] : this.consumableRtpEncodings.map(() => 0);
 
 		if (this.type === 'pipe') {
 			// A pipe consumer forwards every stream as is: it has nothing to rate.
@@ -337,15 +394,27 @@ export class Consumer implements RequestHandler {
 			case 'consumer.getStats':
 				return this.getStats();
 
-			case 'consumer.pause':
+			case 'consumer.pause': {
+				const wasActive = this.active;
+
 				this.paused = true;
+				if (wasActive) {
+					this.#onPaused();
+				}
 
 				return undefined;
+			}
 
-			case 'consumer.resume':
+			case 'consumer.resume': {
+				const wasActive = this.active;
+
 				this.paused = false;
+				if (!wasActive && this.active) {
+					this.#onResumed();
+				}
 
 				return undefined;
+			}
 
 			case 'consumer.setPreferredLayers': {
 				if (typeof data?.spatialLayer !== 'number') {
@@ -363,6 +432,12 @@ export class Consumer implements RequestHandler {
 					spatialLayer: data.spatialLayer,
 					temporalLayer: data.temporalLayer ?? undefined,
 				});
+				if (this.type === 'simulcast' && this.preferredLayers.spatialLayer !== this.#targetEncodingIdx) {
+					this.#targetEncodingIdx = this.preferredLayers.spatialLayer;
+					if (this.active) {
+						this.requestKeyFrame();
+					}
+				}
 
 				return { preferredLayers: { ...this.preferredLayers } };
 			}
@@ -379,7 +454,11 @@ export class Consumer implements RequestHandler {
 			}
 
 			case 'consumer.requestKeyFrame':
-				// Audio has no key frames; for video the media path asks the producer.
+				// Audio has no key frames.
+				if (this.active) {
+					this.requestKeyFrame();
+				}
+
 				return undefined;
 
 			case 'consumer.enableTraceEvent': {
@@ -394,6 +473,8 @@ export class Consumer implements RequestHandler {
 						this.traceEventTypes.add(type);
 					}
 				}
+				this.#traceRtp = this.traceEventTypes.has('rtp');
+				this.#traceKeyFrame = this.traceEventTypes.has('keyframe');
 
 				return undefined;
 			}
@@ -439,37 +520,287 @@ export class Consumer implements RequestHandler {
 		}
 	}
 
-	/** 'outbound-rtp' entries of the streams sent (producer streams join once media flows). */
+	/** 'outbound-rtp' entries of the streams sent, then the producer stream's 'inbound-rtp' (once it exists). */
 	getStats(): unknown[] {
-		const now = Date.now();
+		const now = nowMs();
+		const stats = this.sendStreams.map((stream) => stream.stats(this.kind, now));
 
-		return this.sendStreams.map((stream) => stream.stats(this.kind, now));
+		if (this.type !== 'pipe' && this.#producer) {
+			const idx = this.type === 'simulcast' ? Math.max(0, this.currentLayers.spatialLayer) : 0;
+			const producerStats = this.#producer.getStreamStats(idx);
+
+			if (producerStats) {
+				stats.push(producerStats);
+			}
+		}
+
+		return stats;
 	}
+
+	// --- router callbacks ---------------------------------------------------
 
 	/** The producer paused: tell the application (once). */
 	onProducerPaused(): void {
 		if (this.producerPaused) {
 			return;
 		}
+
+		const wasActive = this.active;
+
 		this.producerPaused = true;
 		this.owner.ctx.channel.emit(this.id, 'producerpause');
+		if (wasActive) {
+			this.#onPaused();
+		}
 	}
 
 	onProducerResumed(): void {
 		if (!this.producerPaused) {
 			return;
 		}
+
+		const wasActive = this.active;
+
 		this.producerPaused = false;
 		this.owner.ctx.channel.emit(this.id, 'producerresume');
+		if (!wasActive && this.active) {
+			this.#onResumed();
+		}
 	}
 
 	/** The producer closed: tell the application, then go away. */
-	producerClosed(): void {
+	onProducerClosed(): void {
 		if (this.#closed) {
 			return;
 		}
 		this.owner.ctx.channel.emit(this.id, 'producerclose');
 		this.close();
+	}
+
+	onProducerScore(): void {
+		if (!this.#closed) {
+			this.#emitScore();
+		}
+	}
+
+	/** The transport can send now (connected, or comedia learnt the remote). */
+	onTransportConnected(): void {
+		for (const stream of this.sendStreams) {
+			stream.syncRequired = true;
+		}
+		if (this.active) {
+			this.requestKeyFrame();
+		}
+	}
+
+	/**
+	 * A producer packet (router's payload types, mapped SSRC and extension
+	 * ids; shared, read only). Rewritten into a copy and sent.
+	 */
+	onProducerRtpPacket(packet: RtpPacket, encodingIdx: number, isKeyFrame: boolean, now: number): void {
+		if (this.paused || this.producerPaused || this.#closed) {
+			return;
+		}
+
+		const media = this.#media;
+
+		if (media === undefined || !media.connected) {
+			return;
+		}
+
+		let stream: SendStream;
+
+		if (this.type === 'pipe') {
+			stream = this.sendStreams[encodingIdx]!;
+			if (stream === undefined) {
+				return;
+			}
+		} else if (this.type === 'simulcast') {
+			stream = this.sendStreams[0]!;
+			if (encodingIdx !== this.currentLayers.spatialLayer) {
+				// Switch to the target stream on its key frame only.
+				if (encodingIdx !== this.#targetEncodingIdx || !isKeyFrame) {
+					return;
+				}
+				this.#switchStream(stream, packet, encodingIdx, now);
+			}
+		} else {
+			stream = this.sendStreams[0]!;
+		}
+
+		if (this.#supportedPt[packet.payloadType] === 0) {
+			return;
+		}
+
+		const inSeq = packet.sequenceNumber;
+
+		if (stream.syncRequired) {
+			if (this.#keyFrameSupported && !isKeyFrame) {
+				return;
+			}
+			stream.seq.sync(inSeq);
+			stream.syncRequired = false;
+		}
+		if (this.ignoreDtx && this.#opus && packet.payloadLength > 0 && isOpusDtx(packet.payload) === true) {
+			// Not sent and not missed: the sequence closes over it.
+			stream.seq.drop(inSeq);
+
+			return;
+		}
+
+		const outSeq = stream.seq.input(inSeq);
+		let length = packet.length;
+		let buf = media.allocRtpBuffer(length);
+
+		packet.buffer.copy(buf, 0, 0, length);
+
+		const ssrc = stream.params.ssrc;
+		const ts = stream.tsOffset === 0 ? packet.timestamp : (packet.timestamp + stream.tsOffset) >>> 0;
+
+		buf[2] = outSeq >>> 8;
+		buf[3] = outSeq & 0xff;
+		buf[4] = ts >>> 24;
+		buf[5] = (ts >>> 16) & 0xff;
+		buf[6] = (ts >>> 8) & 0xff;
+		buf[7] = ts & 0xff;
+		buf[8] = ssrc >>> 24;
+		buf[9] = (ssrc >>> 16) & 0xff;
+		buf[10] = (ssrc >>> 8) & 0xff;
+		buf[11] = ssrc & 0xff;
+
+		if ((packet.extensionCount > 0 && !this.#ext.identity) || this.#mid !== undefined) {
+			const out = this.#out.parse(buf, length);
+
+			if (out !== undefined) {
+				if (!this.#ext.identity) {
+					out.remapExtensionIds(this.#ext.table);
+				}
+				if (this.#mid !== undefined) {
+					setStringExtension(out, this.#ext.mid, this.#mid);
+				}
+				buf = out.buffer;
+				length = out.length;
+			}
+		}
+
+		stream.lastOutTs = ts;
+		stream.lastOutMs = now;
+		stream.send.onPacketSent(ts, length, now);
+		stream.rtxBuffer?.store(outSeq, buf, length, now);
+		if (this.#traceRtp || (isKeyFrame && this.#traceKeyFrame)) {
+			this.#traceRtpPacket(buf, length, isKeyFrame, false);
+		}
+		media.sendConsumerRtp(this.id, buf, length, false);
+	}
+
+	// --- RTCP from the receiving endpoint ----------------------------------
+
+	/** Whether this consumer sends this SSRC (media or RTX). */
+	hasSsrc(ssrc: number): boolean {
+		return this.#ssrcStream.has(ssrc);
+	}
+
+	receiveReportBlock(block: ReportBlock, now: number): void {
+		const stream = this.#ssrcStream.get(block.ssrc);
+
+		if (stream === undefined || stream.params.ssrc !== block.ssrc) {
+			return;
+		}
+		if (stream.send.receiveReportBlock(block, now) && this.type !== 'pipe') {
+			this.#emitScore();
+		}
+	}
+
+	/** A generic NACK (RFC 4585 6.2.1) for one of our streams: resend what we still have, over RTX if negotiated. */
+	receiveNack(nack: GenericNack, now: number): void {
+		const stream = this.#ssrcStream.get(nack.mediaSsrc);
+
+		if (stream === undefined) {
+			return;
+		}
+
+		let requested = 0;
+
+		for (const { blp } of nack.entries) {
+			requested++;
+			for (let b = blp; b !== 0; b &= b - 1) {
+				requested++;
+			}
+		}
+		stream.send.onNackReceived(requested);
+		if (this.traceEventTypes.has('nack')) {
+			this.#trace('nack', 'in', {});
+		}
+
+		const buffer = stream.rtxBuffer;
+		const media = this.#media;
+
+		if (buffer === undefined || media === undefined || !this.active) {
+			return;
+		}
+		buffer.onNack(nack, now, stream.send.rttMs);
+		for (const item of buffer.resend) {
+			const rtxSsrc = stream.params.rtxSsrc;
+
+			if (rtxSsrc !== undefined) {
+				// RFC 4588 section 4: own SSRC, payload type and sequence space, OSN first.
+				const source = this.#rtxIn.parse(item.buffer, item.length);
+
+				if (source === undefined) {
+					continue;
+				}
+
+				const target = media.allocRtpBuffer(item.length + 2);
+				const out = rtxEncapsulateInto(source, this.#rtxOut, rtxSsrc, stream.params.rtxPayloadType!, stream.rtxSeq, target);
+
+				stream.rtxSeq = (stream.rtxSeq + 1) & 0xffff;
+				media.sendConsumerRtp(this.id, out.buffer, out.length, true);
+			} else {
+				const copy = media.allocRtpBuffer(item.length);
+
+				item.buffer.copy(copy, 0, 0, item.length);
+				media.sendConsumerRtp(this.id, copy, item.length, true);
+			}
+			stream.send.onPacketRetransmitted(item.length, item.sentTimes === 1, now);
+		}
+	}
+
+	/** PLI (RFC 4585 6.3.1) or FIR (RFC 5104 4.3.1) from the receiver. */
+	receiveKeyFrameRequest(kind: 'pli' | 'fir', ssrc: number): void {
+		const stream = this.#ssrcStream.get(ssrc);
+
+		if (stream === undefined) {
+			return;
+		}
+		stream.send.onKeyFrameRequestReceived(kind);
+		if (this.traceEventTypes.has(kind)) {
+			this.#trace(kind, 'in', { ssrc });
+		}
+		if (this.active) {
+			this.#requestKeyFrameFor(stream);
+		}
+	}
+
+	/** Ask the producer for a key frame of every stream this consumer forwards (video only). */
+	requestKeyFrame(): void {
+		if (this.kind !== 'video' || !this.#producer) {
+			return;
+		}
+		for (const stream of this.sendStreams) {
+			this.#requestKeyFrameFor(stream);
+		}
+	}
+
+	/** The report tick: a sender report (and SDES CNAME) per stream that sent something. */
+	onReportTimer(now: number, out: RtcpPacket[], chunks: SdesChunk[]): void {
+		for (const stream of this.sendStreams) {
+			const sr = stream.send.buildSenderReport(now);
+
+			if (sr !== undefined) {
+				out.push(sr);
+				chunks.push(new SdesChunk(stream.params.ssrc, [SdesItem.fromText(SDES_CNAME, stream.params.cname || 'broth')]));
+			}
+		}
 	}
 
 	close(): void {
@@ -478,11 +809,94 @@ export class Consumer implements RequestHandler {
 		}
 		this.#closed = true;
 		this.owner.ctx.channel.unregister(this.id);
-		this.owner.router.consumerProducer.delete(this as unknown as EngineConsumer);
-		this.owner.router.consumersOf(this.producerId)?.delete(this.routerEntry);
-		// The transport forgets it by id (or by object: it gets this very consumer).
-		this.owner.onConsumerClosed(this as unknown as EngineConsumer);
+		this.owner.router.removeConsumer(this);
+		this.owner.onConsumerClosed(this);
 		logger.debug(`consumer closed [id:${this.id}]`, 'info');
+	}
+
+	#requestKeyFrameFor(stream: SendStream): void {
+		if (this.kind !== 'video' || !this.#producer) {
+			return;
+		}
+
+		let mappedSsrc = stream.mappedSsrc;
+
+		if (this.type === 'simulcast') {
+			mappedSsrc = this.consumableRtpEncodings[this.#targetEncodingIdx]?.ssrc ?? mappedSsrc;
+		}
+		this.#producer.requestKeyFrame(mappedSsrc);
+	}
+
+	#onPaused(): void {
+		for (const stream of this.sendStreams) {
+			stream.rtxBuffer?.clear();
+		}
+	}
+
+	#onResumed(): void {
+		for (const stream of this.sendStreams) {
+			stream.syncRequired = true;
+		}
+		if (this.type === 'simulcast') {
+			this.currentLayers = { spatialLayer: -1, temporalLayer: -1 };
+		}
+		this.requestKeyFrame();
+	}
+
+	/** Simulcast: continue on another producer stream (at its key frame). */
+	#switchStream(stream: SendStream, packet: RtpPacket, encodingIdx: number, now: number): void {
+		const hadStream = this.currentLayers.spatialLayer >= 0 || stream.send.packetsSent > 0;
+
+		// The timestamps continue from the last one sent, advanced by the time that passed.
+		stream.tsOffset = hadStream
+			? ((stream.lastOutTs + Math.max(1, Math.round(((now - stream.lastOutMs) * stream.params.clockRate) / 1000))) -
+					packet.timestamp) >>>
+				0
+			: 0;
+		stream.syncRequired = true;
+		stream.mappedSsrc = this.consumableRtpEncodings[encodingIdx]?.ssrc ?? stream.mappedSsrc;
+		this.currentLayers = { spatialLayer: encodingIdx, temporalLayer: this.temporalLayers - 1 };
+		this.owner.ctx.channel.emit(this.id, 'layerschange', { ...this.currentLayers });
+		this.#emitScore();
+	}
+
+	#emitScore(): void {
+		this.owner.ctx.channel.emit(this.id, 'score', this.score);
+	}
+
+	#traceRtpPacket(buf: Buffer, length: number, isKeyFrame: boolean, isRtx: boolean): void {
+		const packet = RtpPacket.parse(buf, length);
+
+		if (!packet) {
+			return;
+		}
+
+		const info = {
+			rtpPacket: {
+				payloadType: packet.payloadType,
+				sequenceNumber: packet.sequenceNumber,
+				timestamp: packet.timestamp,
+				marker: packet.marker,
+				ssrc: packet.ssrc,
+				isKeyFrame,
+				size: packet.length,
+				payloadSize: packet.payloadLength,
+				spatialLayer: 0,
+				temporalLayer: 0,
+			},
+			isRtx,
+		};
+
+		if (this.#traceRtp) {
+			this.#trace('rtp', 'out', info);
+		}
+		if (isKeyFrame && this.#traceKeyFrame) {
+			this.#trace('keyframe', 'out', info);
+		}
+	}
+
+	#trace(type: string, direction: 'in' | 'out', info: unknown): void {
+		this.owner.ctx.channel.emit(this.id, 'trace', { type, timestamp: Date.now(), direction, info });
 	}
 
 	/** Preferred layers within what the stream offers; no temporal layer means the highest. */

@@ -32,13 +32,6 @@ function canSendSctp(owner: unknown): owner is SctpMessageSender {
 	return typeof (owner as SctpMessageSender | undefined)?.sendSctpMessage === 'function';
 }
 
-/**
- * The entry of a data consumer in the router's table. types.ts names the
- * callback `dataProducerPaused()` while the transport reads
- * `dataConsumer.dataProducerPaused` as state: the router holds this adapter.
- */
-export type DataConsumerRouterEntry = EngineDataConsumer & DataMessageSink & { readonly dataConsumer: DataConsumer };
-
 /** Subchannels travel as uint16 (as in mediasoup's messages): out of range values wrap. Sorted, unique. */
 export function normalizeSubchannels(subchannels: unknown): number[] {
 	if (subchannels === undefined || subchannels === null) {
@@ -65,7 +58,7 @@ export function normalizeSubchannels(subchannels: unknown): number[] {
  * its own pause state, its data producer's, subchannel subscriptions and
  * counters.
  */
-export class DataConsumer implements RequestHandler {
+export class DataConsumer implements RequestHandler, EngineDataConsumer, DataMessageSink {
 	readonly id: string;
 	readonly dataProducerId: string;
 	readonly type: DataConsumerType;
@@ -79,7 +72,6 @@ export class DataConsumer implements RequestHandler {
 	bufferedAmount = 0;
 	messagesSent = 0;
 	bytesSent = 0;
-	readonly routerEntry: DataConsumerRouterEntry;
 	#subchannels: Set<number>;
 	#closed = false;
 
@@ -114,21 +106,7 @@ export class DataConsumer implements RequestHandler {
 		}
 
 		this.dataProducerPaused = dataProducer instanceof DataProducer ? dataProducer.paused : false;
-		this.routerEntry = {
-			id: dataConsumerId,
-			dataConsumer: this,
-			dataProducerClosed: () => this.dataProducerClosed(),
-			dataProducerPaused: () => this.onDataProducerPaused(),
-			dataProducerResumed: () => this.onDataProducerResumed(),
-			sendMessage: (payload, ppid, subchannels, requiredSubchannel) =>
-				this.sendMessage(payload, ppid, subchannels, requiredSubchannel),
-		};
-
-		owner.router.addDataConsumer(this.routerEntry, data.dataProducerId);
-		// As for consumers: the data producer's set holds the adapter, the
-		// reverse map this object.
-		owner.router.dataConsumerDataProducer.delete(this.routerEntry);
-		owner.router.dataConsumerDataProducer.set(this as unknown as EngineDataConsumer, data.dataProducerId);
+		owner.router.addDataConsumer(this, data.dataProducerId);
 		ctx.channel.register(dataConsumerId, this);
 
 		logger.debug(`data consumer created [id:${dataConsumerId}, type:${this.type}]`, 'sctp');
@@ -279,6 +257,7 @@ export class DataConsumer implements RequestHandler {
 		};
 	}
 
+	/** The data producer paused: tell the application (once). */
 	onDataProducerPaused(): void {
 		if (this.dataProducerPaused) {
 			return;
@@ -296,7 +275,7 @@ export class DataConsumer implements RequestHandler {
 	}
 
 	/** The data producer closed: tell the application, then go away. */
-	dataProducerClosed(): void {
+	onDataProducerClosed(): void {
 		if (this.#closed) {
 			return;
 		}
@@ -310,9 +289,8 @@ export class DataConsumer implements RequestHandler {
 		}
 		this.#closed = true;
 		this.owner.ctx.channel.unregister(this.id);
-		this.owner.router.dataConsumerDataProducer.delete(this as unknown as EngineDataConsumer);
-		this.owner.router.dataConsumersOf(this.dataProducerId)?.delete(this.routerEntry);
-		this.owner.onDataConsumerClosed(this as unknown as EngineDataConsumer);
+		this.owner.router.removeDataConsumer(this);
+		this.owner.onDataConsumerClosed(this);
 		logger.debug(`data consumer closed [id:${this.id}]`, 'sctp');
 	}
 }

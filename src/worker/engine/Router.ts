@@ -1,4 +1,5 @@
 import type { RequestHandler } from '../channel';
+import type { RtpPacket } from '../../proto/rtp/rtpPacket';
 import { WorkerLogger } from '../logger';
 import type { WorkerContext } from './context';
 import type {
@@ -175,7 +176,7 @@ export class Router implements RequestHandler {
 		this.producerConsumers.delete(producer.id);
 		for (const consumer of consumers ?? []) {
 			this.consumerProducer.delete(consumer);
-			consumer.producerClosed();
+			consumer.onProducerClosed();
 		}
 
 		const observers = this.producerObservers.get(producer.id);
@@ -188,7 +189,7 @@ export class Router implements RequestHandler {
 
 	producerPaused(producer: EngineProducer): void {
 		for (const consumer of this.producerConsumers.get(producer.id) ?? []) {
-			consumer.producerPaused();
+			consumer.onProducerPaused();
 		}
 		for (const observer of this.producerObservers.get(producer.id) ?? []) {
 			observer.producerPaused?.(producer.id);
@@ -197,10 +198,41 @@ export class Router implements RequestHandler {
 
 	producerResumed(producer: EngineProducer): void {
 		for (const consumer of this.producerConsumers.get(producer.id) ?? []) {
-			consumer.producerResumed();
+			consumer.onProducerResumed();
 		}
 		for (const observer of this.producerObservers.get(producer.id) ?? []) {
 			observer.producerResumed?.(producer.id);
+		}
+	}
+
+	/**
+	 * The media path: a packet of `producer` (mangled to the router's payload
+	 * types, mapped SSRC and extension ids) goes to each of its consumers and to
+	 * the RTP observers watching it. One packet object for all: each consumer
+	 * rewrites its own copy.
+	 */
+	onProducerRtpPacket(producer: EngineProducer, packet: RtpPacket, encodingIdx: number, isKeyFrame: boolean, nowMs: number): void {
+		const consumers = this.producerConsumers.get(producer.id);
+
+		if (consumers !== undefined && consumers.size > 0) {
+			for (const consumer of consumers) {
+				consumer.onProducerRtpPacket?.(packet, encodingIdx, isKeyFrame, nowMs);
+			}
+		}
+
+		const observers = this.producerObservers.get(producer.id);
+
+		if (observers !== undefined && observers.size > 0) {
+			for (const observer of observers) {
+				observer.receiveRtpPacket?.(producer.id, packet);
+			}
+		}
+	}
+
+	/** A producer stream's score changed: its consumers report theirs (which carry it). */
+	onProducerScore(producer: EngineProducer): void {
+		for (const consumer of this.producerConsumers.get(producer.id) ?? []) {
+			consumer.onProducerScore?.();
 		}
 	}
 
@@ -249,19 +281,19 @@ export class Router implements RequestHandler {
 		this.dataProducerDataConsumers.delete(dataProducer.id);
 		for (const dataConsumer of dataConsumers ?? []) {
 			this.dataConsumerDataProducer.delete(dataConsumer);
-			dataConsumer.dataProducerClosed();
+			dataConsumer.onDataProducerClosed();
 		}
 	}
 
 	dataProducerPaused(dataProducer: EngineDataProducer): void {
 		for (const dataConsumer of this.dataProducerDataConsumers.get(dataProducer.id) ?? []) {
-			dataConsumer.dataProducerPaused?.();
+			dataConsumer.onDataProducerPaused?.();
 		}
 	}
 
 	dataProducerResumed(dataProducer: EngineDataProducer): void {
 		for (const dataConsumer of this.dataProducerDataConsumers.get(dataProducer.id) ?? []) {
-			dataConsumer.dataProducerResumed?.();
+			dataConsumer.onDataProducerResumed?.();
 		}
 	}
 

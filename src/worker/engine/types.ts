@@ -1,4 +1,5 @@
 import type { RequestHandler } from '../channel';
+import type { RtpPacket } from '../../proto/rtp/rtpPacket';
 
 /**
  * Shapes the Router relies on. Transports, producers, consumers and observers
@@ -20,9 +21,18 @@ export interface EngineProducer {
 export interface EngineConsumer {
 	readonly id: string;
 	/** The producer went away: close and tell the application ('producerclose'). */
-	producerClosed(): void;
-	producerPaused(): void;
-	producerResumed(): void;
+	onProducerClosed(): void;
+	onProducerPaused(): void;
+	onProducerResumed(): void;
+	/**
+	 * A packet of the producer, already mangled to the router's payload types,
+	 * mapped SSRC and header extension ids. `encodingIdx` is the producer stream
+	 * it belongs to. The packet is shared by every consumer: read it, never
+	 * modify it (rewrite a copy).
+	 */
+	onProducerRtpPacket?(packet: RtpPacket, encodingIdx: number, isKeyFrame: boolean, nowMs: number): void;
+	/** The score of a producer stream changed. */
+	onProducerScore?(): void;
 }
 
 export interface EngineDataProducer {
@@ -32,9 +42,9 @@ export interface EngineDataProducer {
 export interface EngineDataConsumer {
 	readonly id: string;
 	/** The data producer went away: close and tell the application ('dataproducerclose'). */
-	dataProducerClosed(): void;
-	dataProducerPaused?(): void;
-	dataProducerResumed?(): void;
+	onDataProducerClosed(): void;
+	onDataProducerPaused?(): void;
+	onDataProducerResumed?(): void;
 }
 
 export interface EngineRtpObserver extends RequestHandler {
@@ -44,6 +54,14 @@ export interface EngineRtpObserver extends RequestHandler {
 	producerClosed(producerId: string): void;
 	producerPaused?(producerId: string): void;
 	producerResumed?(producerId: string): void;
+	/**
+	 * An RTP packet of a watched producer (audio level observers read the
+	 * ssrc-audio-level extension). Header extension ids are the router's
+	 * (urn:ietf:params:rtp-hdrext:ssrc-audio-level is ROUTER_EXT_ID.audioLevel,
+	 * 10). Only packets that are forwarded (not while the producer is paused).
+	 * The packet is shared: never modify it.
+	 */
+	receiveRtpPacket?(producerId: string, packet: RtpPacket): void;
 }
 
 /**

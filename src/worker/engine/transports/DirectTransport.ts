@@ -33,8 +33,8 @@ export class DirectTransport extends Transport {
 			if (this.closed || !(data instanceof Uint8Array)) {
 				return;
 			}
-			// RTCP from the application counts as received; processing comes with media forwarding.
 			this.dataReceived(data.length);
+			this.receiveRtcpData(data);
 
 			return;
 		}
@@ -44,6 +44,26 @@ export class DirectTransport extends Transport {
 
 	dump(): unknown {
 		return this.baseDump();
+	}
+
+	/** The application is the other end: always there. */
+	override get connected(): boolean {
+		return true;
+	}
+
+	/** Consumer RTP goes to the application as the consumer's 'rtp' event (binary). */
+	override sendConsumerRtp(consumerId: string, data: Buffer, length: number, isRtx: boolean): void {
+		if (this.closed) {
+			return;
+		}
+		super.sendConsumerRtp(consumerId, data, length, isRtx);
+		this.dataSent(length);
+		this.ctx.channel.emit(consumerId, 'rtp', data.length === length ? data : data.subarray(0, length));
+	}
+
+	protected override sendRtcpData(data: Buffer): void {
+		this.dataSent(data.length);
+		this.notify('rtcp', data);
 	}
 
 	getStats(): unknown {

@@ -3,8 +3,9 @@ import { WorkerLogger } from '../../logger';
 import type { Router } from '../Router';
 import { Transport, type BaseTransportOptions } from './Transport';
 import { bindListenInfo, checkWireListenInfo, closeBound, type BoundListenInfo } from './listen';
-import { decodeSrtpKey, generateSrtpKey, makeTuple, type Tuple, type WireListenInfo } from './common';
+import { decodeSrtpKey, generateSrtpKey, looksLikeRtpOrRtcp, makeTuple, type Tuple, type WireListenInfo } from './common';
 import type { UdpSocket } from '../../net/UdpSocket';
+import { SrtpSession } from '../../../proto/srtp/SrtpSession';
 
 const logger = new WorkerLogger('PipeTransport');
 
@@ -23,6 +24,13 @@ export class PipeTransport extends Transport {
 	readonly #rtx: boolean;
 	readonly #srtp: { keyBase64: string; remoteKey?: Buffer } | undefined;
 	#tuple: Tuple | undefined = undefined;
+	#srtpSend: SrtpSession | undefined = undefined;
+	#srtpRecv: SrtpSession | undefined = undefined;
+	#scratch = Buffer.allocUnsafe(2048);
+	#scratchViews: Buffer[] = [];
+	srtpUnprotectFailures = 0;
+	srtpProtectFailures = 0;
+	packetsFromUnknownTuple = 0;
 
 	private constructor(
 		id: string,
@@ -36,11 +44,7 @@ export class PipeTransport extends Transport {
 		this.#rtx = Boolean(options.enableRtx);
 		this.#srtp = options.enableSrtp ? { keyBase64: generateSrtpKey(PIPE_SRTP_CRYPTO_SUITE).keyBase64 } : undefined;
 
-		bound.socket.onPacket = (data) => {
-			if (!this.closed) {
-				this.dataReceived(data.length);
-			}
-		};
+		bound.socket.onPacket = (data, remoteIp, remotePort) => this.#onPacket(data, remoteIp, remotePort);
 	}
 
 	static async create(id: string, data: any, router: Router): Promise<PipeTransport> {
@@ -102,8 +106,11 @@ export class PipeTransport extends Transport {
 
 		if (this.#srtp) {
 			this.#srtp.remoteKey = remoteKey;
+			this.#srtpSend = new SrtpSession(PIPE_SRTP_CRYPTO_SUITE, this.#srtp.keyBase64);
+			this.#srtpRecv = new SrtpSession(PIPE_SRTP_CRYPTO_SUITE, remoteKey!);
 		}
 		this.#tuple = makeTuple(this.#localAddress(), this.#bound.socket.localPort, 'udp', ip, port);
+		this.onConnected();
 
 		return { tuple: this.#tuple };
 	}
@@ -133,6 +140,103 @@ export class PipeTransport extends Transport {
 			type: 'pipe-transport',
 			tuple: this.#currentTuple(),
 		};
+	}
+
+	override get connected(): boolean {
+		return this.#tuple !== undefined;
+	}
+
+	#onPacket(data: Buffer, remoteIp: string, remotePort: number): void {
+		if (this.closed) {
+			return;
+		}
+		this.dataReceived(data.length);
+
+		const tuple = this.#tuple;
+
+		// Only the connected remote is listened to.
+		if (tuple === undefined || tuple.remotePort !== remotePort || tuple.remoteIp !== remoteIp) {
+			this.packetsFromUnknownTuple++;
+
+			return;
+		}
+		if (!looksLikeRtpOrRtcp(data)) {
+			return;
+		}
+
+		// RFC 5761 section 4: RTCP packet types 192-223 in the second byte.
+		const isRtcp = data[1]! >= 192 && data[1]! <= 223;
+		let packet: Buffer | undefined = data;
+
+		if (this.#srtpRecv !== undefined) {
+			packet = isRtcp ? this.#srtpRecv.unprotectRtcp(data) : this.#srtpRecv.unprotectRtp(data);
+			if (packet === undefined) {
+				this.srtpUnprotectFailures++;
+
+				return;
+			}
+		}
+		if (isRtcp) {
+			this.receiveRtcpData(packet);
+		} else {
+			this.receiveRtpData(packet, packet.length);
+		}
+	}
+
+	override allocRtpBuffer(length: number): Buffer {
+		if (this.#srtpSend === undefined) {
+			return Buffer.allocUnsafe(length);
+		}
+		if (length > this.#scratch.length) {
+			this.#scratch = Buffer.allocUnsafe(length * 2);
+			this.#scratchViews = [];
+		}
+
+		return this.#scratchViews[length] ?? (this.#scratchViews[length] = this.#scratch.subarray(0, length));
+	}
+
+	protected override sendRtpData(data: Buffer, length: number): void {
+		const tuple = this.#tuple;
+
+		if (tuple === undefined) {
+			return;
+		}
+
+		let out = data.length === length ? data : data.subarray(0, length);
+
+		if (this.#srtpSend !== undefined) {
+			const protectedPacket = this.#srtpSend.protectRtp(out);
+
+			if (protectedPacket === undefined) {
+				this.srtpProtectFailures++;
+
+				return;
+			}
+			out = protectedPacket;
+		}
+		this.#bound.socket.send(out, tuple.remotePort!, tuple.remoteIp!);
+		this.dataSent(out.length);
+	}
+
+	protected override sendRtcpData(data: Buffer): void {
+		const tuple = this.#tuple;
+
+		if (tuple === undefined) {
+			return;
+		}
+
+		let out: Buffer | undefined = data;
+
+		if (this.#srtpSend !== undefined) {
+			out = this.#srtpSend.protectRtcp(data);
+			if (out === undefined) {
+				this.srtpProtectFailures++;
+
+				return;
+			}
+		}
+		this.#bound.socket.send(out, tuple.remotePort!, tuple.remoteIp!);
+		this.dataSent(out.length);
 	}
 
 	protected closeSockets(): void {

@@ -14,6 +14,7 @@ import {
 	type WireListenInfo,
 } from './common';
 import type { UdpSocket } from '../../net/UdpSocket';
+import { SrtpSession } from '../../../proto/srtp/SrtpSession';
 
 const logger = new WorkerLogger('PlainTransport');
 
@@ -36,6 +37,16 @@ export class PlainTransport extends Transport {
 	#tuple: Tuple | undefined = undefined;
 	#rtcpTuple: Tuple | undefined = undefined;
 	#connectCalled = false;
+	// SRTP: we protect with our key, and unprotect with the remote's (given in connect()).
+	#srtpSend: SrtpSession | undefined = undefined;
+	#srtpRecv: SrtpSession | undefined = undefined;
+	/** Scratch for outgoing packets when SRTP copies them anyway (views cached by length). */
+	#scratch = Buffer.allocUnsafe(2048);
+	#scratchViews: Buffer[] = [];
+	/** Packets dropped: SRTP unprotect failures, before connect(), from an unknown tuple. */
+	srtpUnprotectFailures = 0;
+	srtpProtectFailures = 0;
+	packetsFromUnknownTuple = 0;
 
 	private constructor(
 		id: string,
@@ -168,11 +179,18 @@ export class PlainTransport extends Transport {
 
 		this.#connectCalled = true;
 		this.#srtp = srtp;
+		if (srtp) {
+			this.#srtpSend = new SrtpSession(srtp.cryptoSuite, srtp.keyBase64);
+			this.#srtpRecv = new SrtpSession(srtp.cryptoSuite, srtp.remoteKey!);
+		}
 		if (tuple) {
 			this.#tuple = tuple;
 		}
 		if (rtcpTuple) {
 			this.#rtcpTuple = rtcpTuple;
+		}
+		if (this.connected) {
+			this.onConnected();
 		}
 
 		return {
@@ -202,13 +220,35 @@ export class PlainTransport extends Transport {
 			return;
 		}
 		this.dataReceived(data.length);
-
-		// comedia: the first RTP/RTCP packet tells where the remote is. With SRTP
-		// that must wait until packets can be authenticated.
-		if (this.#comedia && !this.#tuple && !this.#srtp && looksLikeRtpOrRtcp(data)) {
-			this.#tuple = makeTuple(this.#localAddress(this.#rtp), this.#rtp.socket.localPort, 'udp', remoteIp, remotePort);
-			this.notify('tuple', { tuple: this.#tuple });
+		if (!looksLikeRtpOrRtcp(data)) {
+			return;
 		}
+
+		// RFC 5761 section 4: RTCP packet types 192-223 in the second byte.
+		const isRtcp = data[1]! >= 192 && data[1]! <= 223;
+
+		if (isRtcp) {
+			if (!this.#rtcpMux) {
+				// RTCP belongs on its own port; mediasoup drops it here too.
+				return;
+			}
+
+			const packet = this.#unprotectRtcp(data);
+
+			if (packet === undefined || !this.#checkTuple(remoteIp, remotePort, false)) {
+				return;
+			}
+			this.receiveRtcpData(packet);
+
+			return;
+		}
+
+		const packet = this.#unprotectRtp(data);
+
+		if (packet === undefined || !this.#checkTuple(remoteIp, remotePort, false)) {
+			return;
+		}
+		this.receiveRtpData(packet, packet.length);
 	}
 
 	#onRtcpSocketPacket(data: Buffer, remoteIp: string, remotePort: number): void {
@@ -216,17 +256,179 @@ export class PlainTransport extends Transport {
 			return;
 		}
 		this.dataReceived(data.length);
-
-		if (this.#comedia && !this.#rtcpTuple && !this.#srtp && looksLikeRtpOrRtcp(data)) {
-			this.#rtcpTuple = makeTuple(
-				this.#localAddress(this.#rtcp!),
-				this.#rtcp!.socket.localPort,
-				'udp',
-				remoteIp,
-				remotePort,
-			);
-			this.notify('rtcptuple', { tuple: this.#rtcpTuple });
+		if (!looksLikeRtpOrRtcp(data) || !(data[1]! >= 192 && data[1]! <= 223)) {
+			return;
 		}
+
+		const packet = this.#unprotectRtcp(data);
+
+		if (packet === undefined || !this.#checkTuple(remoteIp, remotePort, true)) {
+			return;
+		}
+		this.receiveRtcpData(packet);
+	}
+
+	/**
+	 * Whether a packet (already authenticated when SRTP is on) comes from the
+	 * remote: with comedia the first one tells where the remote is ('tuple' /
+	 * 'rtcptuple' events); otherwise only the connected tuple is accepted.
+	 */
+	#checkTuple(remoteIp: string, remotePort: number, rtcpSocket: boolean): boolean {
+		if (rtcpSocket) {
+			const tuple = this.#rtcpTuple;
+
+			if (tuple === undefined) {
+				if (!this.#comedia) {
+					this.packetsFromUnknownTuple++;
+
+					return false;
+				}
+				this.#rtcpTuple = makeTuple(
+					this.#localAddress(this.#rtcp!),
+					this.#rtcp!.socket.localPort,
+					'udp',
+					remoteIp,
+					remotePort,
+				);
+				this.notify('rtcptuple', { tuple: this.#rtcpTuple });
+
+				return true;
+			}
+			if (tuple.remotePort !== remotePort || tuple.remoteIp !== remoteIp) {
+				this.packetsFromUnknownTuple++;
+
+				return false;
+			}
+
+			return true;
+		}
+
+		const tuple = this.#tuple;
+
+		if (tuple === undefined) {
+			if (!this.#comedia) {
+				this.packetsFromUnknownTuple++;
+
+				return false;
+			}
+			this.#tuple = makeTuple(this.#localAddress(this.#rtp), this.#rtp.socket.localPort, 'udp', remoteIp, remotePort);
+			this.notify('tuple', { tuple: this.#tuple });
+			if (this.connected) {
+				this.onConnected();
+			}
+
+			return true;
+		}
+		if (tuple.remotePort !== remotePort || tuple.remoteIp !== remoteIp) {
+			this.packetsFromUnknownTuple++;
+
+			return false;
+		}
+
+		return true;
+	}
+
+	#unprotectRtp(data: Buffer): Buffer | undefined {
+		if (this.#srtp === undefined) {
+			return data;
+		}
+
+		const recv = this.#srtpRecv;
+
+		// SRTP enabled but connect() not called yet: no key to check with.
+		if (recv === undefined) {
+			this.srtpUnprotectFailures++;
+
+			return undefined;
+		}
+
+		const packet = recv.unprotectRtp(data);
+
+		if (packet === undefined) {
+			this.srtpUnprotectFailures++;
+		}
+
+		return packet;
+	}
+
+	#unprotectRtcp(data: Buffer): Buffer | undefined {
+		if (this.#srtp === undefined) {
+			return data;
+		}
+
+		const recv = this.#srtpRecv;
+
+		if (recv === undefined) {
+			this.srtpUnprotectFailures++;
+
+			return undefined;
+		}
+
+		const packet = recv.unprotectRtcp(data);
+
+		if (packet === undefined) {
+			this.srtpUnprotectFailures++;
+		}
+
+		return packet;
+	}
+
+	/** With SRTP the packet is copied by protect: the consumer may rewrite into a reused scratch. */
+	override allocRtpBuffer(length: number): Buffer {
+		if (this.#srtpSend === undefined) {
+			return Buffer.allocUnsafe(length);
+		}
+		if (length > this.#scratch.length) {
+			this.#scratch = Buffer.allocUnsafe(length * 2);
+			this.#scratchViews = [];
+		}
+
+		return this.#scratchViews[length] ?? (this.#scratchViews[length] = this.#scratch.subarray(0, length));
+	}
+
+	protected override sendRtpData(data: Buffer, length: number): void {
+		const tuple = this.#tuple;
+
+		if (tuple === undefined || tuple.remoteIp === undefined) {
+			return;
+		}
+
+		let out = data.length === length ? data : data.subarray(0, length);
+
+		if (this.#srtpSend !== undefined) {
+			const protectedPacket = this.#srtpSend.protectRtp(out);
+
+			if (protectedPacket === undefined) {
+				this.srtpProtectFailures++;
+
+				return;
+			}
+			out = protectedPacket;
+		}
+		this.#rtp.socket.send(out, tuple.remotePort!, tuple.remoteIp);
+		this.dataSent(out.length);
+	}
+
+	protected override sendRtcpData(data: Buffer): void {
+		const tuple = this.#rtcpMux ? this.#tuple : this.#rtcpTuple;
+		const socket = this.#rtcpMux ? this.#rtp.socket : this.#rtcp!.socket;
+
+		if (tuple === undefined || tuple.remoteIp === undefined) {
+			return;
+		}
+
+		let out: Buffer | undefined = data;
+
+		if (this.#srtp !== undefined) {
+			out = this.#srtpSend?.protectRtcp(data);
+			if (out === undefined) {
+				this.srtpProtectFailures++;
+
+				return;
+			}
+		}
+		socket.send(out, tuple.remotePort!, tuple.remoteIp);
+		this.dataSent(out.length);
 	}
 
 	// --- dump and stats -----------------------------------------------------
@@ -253,6 +455,11 @@ export class PlainTransport extends Transport {
 			tuple: this.#currentTuple(),
 			rtcpTuple: this.#rtcpMux ? undefined : this.#rtcpTuple,
 		};
+	}
+
+	/** Media goes out once the remote is known (and, with SRTP, connect() gave its key). */
+	override get connected(): boolean {
+		return this.#tuple !== undefined && (this.#srtp === undefined || this.#srtpSend !== undefined);
 	}
 
 	protected closeSockets(): void {

@@ -10,8 +10,16 @@ import type {
 	EngineTransport,
 	TransportOwner,
 } from '../types';
-import { Producer } from '../Producer';
+import { Producer, RECEIVED_MEDIA, RECEIVED_RTX } from '../Producer';
 import { Consumer } from '../Consumer';
+import { RtpPacket } from '../../../proto/rtp/rtpPacket';
+import { getStringExtension } from '../../../proto/rtp/stringExtension';
+import { parseCompound, serializeCompound, type RtcpPacket } from '../../../proto/rtcp/compound';
+import { ReceiverReport } from '../../../proto/rtcp/receiverreport';
+import { SourceDescription, type SdesChunk } from '../../../proto/rtcp/sdes';
+import type { ReportBlock } from '../../../proto/rtcp/reportblock';
+import { RembCalculator } from '../../feedback/RembCalculator';
+import { nowMs, type MediaTransport } from '../media';
 import { DataProducer } from '../DataProducer';
 import { DataConsumer } from '../DataConsumer';
 import { RateCalculator } from './rate';
@@ -49,6 +57,13 @@ export type BaseTransportOptions = {
 
 type SctpState = 'new' | 'connecting' | 'connected' | 'failed' | 'closed';
 
+/** How often receiver and sender reports go out (mediasoup: at most 1 s for video). */
+const REPORT_INTERVAL_MS = 1000;
+/** NACK retries and key frame request timers (NACK_TIMER_INTERVAL_MS of the NackGenerator). */
+const FAST_INTERVAL_MS = 40;
+/** Keep RTCP datagrams under a safe MTU. */
+const MAX_RTCP_SRS_PER_DATAGRAM = 15;
+
 type ProducerEntry = {
 	producer: AnyProducer;
 	ssrcs: number[];
@@ -62,7 +77,7 @@ type ProducerEntry = {
  * owns which ssrc, MID and RID), SCTP parameters, bitrate limits, byte counters
  * and the requests about all that. Subclasses own the sockets.
  */
-export abstract class Transport implements EngineTransport, TransportOwner, RequestHandler {
+export abstract class Transport implements EngineTransport, TransportOwner, RequestHandler, MediaTransport {
 	readonly id: string;
 	readonly router: Router;
 	readonly ctx: WorkerContext;
@@ -74,9 +89,15 @@ export abstract class Transport implements EngineTransport, TransportOwner, Requ
 	readonly #dataConsumers = new Map<string, AnyDataConsumer>();
 
 	// RTP listener (incoming streams to producers).
-	readonly #ssrcTable = new Map<number, string>();
-	readonly #midTable = new Map<string, string>();
-	readonly #ridTable = new Map<string, string>();
+	readonly #ssrcTable = new Map<number, Producer>();
+	readonly #midTable = new Map<string, Producer>();
+	readonly #ridTable = new Map<string, Producer>();
+	// Extension ids this transport reads MID and RID at (the first producer's).
+	#midExtId = 0;
+	#ridExtId = 0;
+	#rridExtId = 0;
+	/** Our consumers' streams by SSRC (media and RTX): where RTCP feedback goes. */
+	readonly #ssrcConsumer = new Map<number, Consumer>();
 	// Outgoing streams to consumers.
 	readonly #mapSsrcConsumerId = new Map<number, string>();
 	readonly #mapRtxSsrcConsumerId = new Map<number, string>();
@@ -107,6 +128,24 @@ export abstract class Transport implements EngineTransport, TransportOwner, Requ
 	#bytesSent = 0;
 	readonly #recvRate = new RateCalculator();
 	readonly #sendRate = new RateCalculator();
+	#rtpBytesReceived = 0;
+	#rtxBytesReceived = 0;
+	#rtpBytesSent = 0;
+	#rtxBytesSent = 0;
+	readonly #rtpRecvRate = new RateCalculator();
+	readonly #rtxRecvRate = new RateCalculator();
+	readonly #rtpSendRate = new RateCalculator();
+	readonly #rtxSendRate = new RateCalculator();
+	/** Incoming packets dropped: no producer for their SSRC/MID/RID, malformed RTP or RTCP. */
+	rtpPacketsDropped = 0;
+	rtcpPacketsDropped = 0;
+	/** One parse per incoming packet, into this reused object. */
+	readonly #rtpPacket = new RtpPacket();
+	/** SSRC of the RTCP packets we originate (receiver reports). */
+	readonly #rtcpSsrc = (Math.random() * 0xffffffff) >>> 0;
+	#reportTimer: NodeJS.Timeout | undefined = undefined;
+	#fastTimer: NodeJS.Timeout | undefined = undefined;
+	#remb: RembCalculator | undefined = undefined;
 
 	protected constructor(id: string, options: BaseTransportOptions, router: Router) {
 		this.id = id;
@@ -164,6 +203,10 @@ export abstract class Transport implements EngineTransport, TransportOwner, Requ
 				const bitrate = checkBitrate(data?.bitrate);
 
 				this.#maxIncomingBitrate = bitrate;
+				if (bitrate > 0 && !this.#remb) {
+					this.#remb = new RembCalculator();
+				}
+				this.#remb?.setMaxIncomingBitrate(bitrate);
 
 				return undefined;
 			}
@@ -294,9 +337,9 @@ export abstract class Transport implements EngineTransport, TransportOwner, Requ
 			mapRtxSsrcConsumerId: [...this.#mapRtxSsrcConsumerId].map(([key, value]) => ({ key, value })),
 			recvRtpHeaderExtensions: { ...this.#recvRtpHeaderExtensions },
 			rtpListener: {
-				ssrcTable: [...this.#ssrcTable].map(([key, value]) => ({ key, value })),
-				midTable: [...this.#midTable].map(([key, value]) => ({ key, value })),
-				ridTable: [...this.#ridTable].map(([key, value]) => ({ key, value })),
+				ssrcTable: [...this.#ssrcTable].map(([key, value]) => ({ key, value: value.id })),
+				midTable: [...this.#midTable].map(([key, value]) => ({ key, value: value.id })),
+				ridTable: [...this.#ridTable].map(([key, value]) => ({ key, value: value.id })),
 			},
 			maxMessageSize: this.#maxMessageSize,
 			dataProducerIds: [...this.#dataProducers.keys()],
@@ -343,15 +386,14 @@ export abstract class Transport implements EngineTransport, TransportOwner, Requ
 			recvBitrate: this.#recvRate.getRate(now),
 			bytesSent: this.#bytesSent,
 			sendBitrate: this.#sendRate.getRate(now),
-			// RTP-level counters come with media forwarding; nothing is parsed yet.
-			rtpBytesReceived: 0,
-			rtpRecvBitrate: 0,
-			rtpBytesSent: 0,
-			rtpSendBitrate: 0,
-			rtxBytesReceived: 0,
-			rtxRecvBitrate: 0,
-			rtxBytesSent: 0,
-			rtxSendBitrate: 0,
+			rtpBytesReceived: this.#rtpBytesReceived,
+			rtpRecvBitrate: this.#rtpRecvRate.getRate(now),
+			rtpBytesSent: this.#rtpBytesSent,
+			rtpSendBitrate: this.#rtpSendRate.getRate(now),
+			rtxBytesReceived: this.#rtxBytesReceived,
+			rtxRecvBitrate: this.#rtxRecvRate.getRate(now),
+			rtxBytesSent: this.#rtxBytesSent,
+			rtxSendBitrate: this.#rtxSendRate.getRate(now),
 			probationBytesSent: 0,
 			probationSendBitrate: 0,
 		};
@@ -395,6 +437,10 @@ export abstract class Transport implements EngineTransport, TransportOwner, Requ
 		}
 		this.closed = true;
 		this.ctx.channel.unregister(this.id);
+		clearInterval(this.#reportTimer);
+		clearInterval(this.#fastTimer);
+		this.#reportTimer = undefined;
+		this.#fastTimer = undefined;
 
 		// They unregister themselves and update the router tables (and call back here).
 		for (const { consumer } of [...this.#consumers.values()]) {
@@ -433,16 +479,17 @@ export abstract class Transport implements EngineTransport, TransportOwner, Requ
 			return;
 		}
 		this.#producers.delete(producer.id);
-		for (const ssrc of entry.ssrcs) {
-			if (this.#ssrcTable.get(ssrc) === producer.id) {
+		// Declared and learnt SSRCs alike.
+		for (const [ssrc, owner] of [...this.#ssrcTable]) {
+			if (owner === (producer as unknown)) {
 				this.#ssrcTable.delete(ssrc);
 			}
 		}
-		if (entry.mid !== undefined && this.#midTable.get(entry.mid) === producer.id) {
+		if (entry.mid !== undefined && this.#midTable.get(entry.mid) === (producer as unknown)) {
 			this.#midTable.delete(entry.mid);
 		}
 		for (const rid of entry.rids) {
-			if (this.#ridTable.get(rid) === producer.id) {
+			if (this.#ridTable.get(rid) === (producer as unknown)) {
 				this.#ridTable.delete(rid);
 			}
 		}
@@ -460,9 +507,11 @@ export abstract class Transport implements EngineTransport, TransportOwner, Requ
 		this.#consumers.delete(consumer.id);
 		for (const ssrc of entry.ssrcs) {
 			this.#mapSsrcConsumerId.delete(ssrc);
+			this.#ssrcConsumer.delete(ssrc);
 		}
 		for (const ssrc of entry.rtxSsrcs) {
 			this.#mapRtxSsrcConsumerId.delete(ssrc);
+			this.#ssrcConsumer.delete(ssrc);
 		}
 		this.router.removeConsumer(consumer);
 	}
@@ -489,6 +538,301 @@ export abstract class Transport implements EngineTransport, TransportOwner, Requ
 		this.#dataConsumers.delete(dataConsumer.id);
 		this.router.removeDataConsumer(dataConsumer);
 	}
+
+	// --- media path ----------------------------------------------------------
+
+	/** Whether media can go out (remote known, SRTP keys in place). Kinds override. */
+	get connected(): boolean {
+		return false;
+	}
+
+	/** Puts an RTP packet on the wire (already counted); `data[0 .. length)` is ours to keep. Kinds override. */
+	protected sendRtpData(_data: Buffer, _length: number): void {}
+
+	/** Puts an RTCP datagram on the wire. Kinds override. */
+	protected sendRtcpData(_data: Buffer): void {}
+
+	/** A buffer for an outgoing RTP packet (fresh: the socket may still hold it after send()). */
+	allocRtpBuffer(length: number): Buffer {
+		return Buffer.allocUnsafe(length);
+	}
+
+	sendConsumerRtp(_consumerId: string, data: Buffer, length: number, isRtx: boolean): void {
+		if (this.closed) {
+			return;
+		}
+
+		const now = Date.now();
+
+		if (isRtx) {
+			this.#rtxBytesSent += length;
+			this.#rtxSendRate.update(length, now);
+		} else {
+			this.#rtpBytesSent += length;
+			this.#rtpSendRate.update(length, now);
+		}
+		this.sendRtpData(data, length);
+	}
+
+	sendRtcpFeedback(packet: RtcpPacket): void {
+		if (this.closed) {
+			return;
+		}
+		this.sendRtcpData(packet.serialize());
+	}
+
+	/** A producer learnt an SSRC (new stream or its RTX): match it directly from now on. */
+	learnProducerSsrc(producer: Producer, ssrc: number): void {
+		if (!this.#ssrcTable.has(ssrc)) {
+			this.#ssrcTable.set(ssrc, producer);
+		}
+	}
+
+	/** A producer needs `onFastTimer()` (NACK retries, key frame request timers). */
+	wakeFastTimer(): void {
+		if (this.#fastTimer !== undefined || this.closed) {
+			return;
+		}
+		this.#fastTimer = setInterval(() => this.#onFastTimer(), FAST_INTERVAL_MS);
+		this.#fastTimer.unref();
+	}
+
+	/**
+	 * An RTP packet arrived (decrypted already): parse once, find its producer
+	 * (SSRC, then MID, then RID, learning the SSRC as mediasoup's RtpListener
+	 * does) and hand it over. `data` is ours: it gets rewritten in place.
+	 */
+	protected receiveRtpData(data: Buffer, length: number): void {
+		const packet = this.#rtpPacket.parse(data, length);
+
+		if (packet === undefined) {
+			this.rtpPacketsDropped++;
+
+			return;
+		}
+
+		const producer = this.#findProducer(packet);
+
+		if (producer === undefined) {
+			this.rtpPacketsDropped++;
+			logger.debug(`no producer for RTP packet [ssrc:${packet.ssrc}, transportId:${this.id}]`, 'rtp');
+
+			return;
+		}
+		this.#receiveProducerPacket(producer, packet);
+	}
+
+	/** DirectTransport: `producer.send()` from the application. */
+	receiveDirectRtpPacket(producer: Producer, data: Buffer): void {
+		if (this.closed) {
+			return;
+		}
+		this.dataReceived(data.length);
+
+		const packet = this.#rtpPacket.parse(data, data.length);
+
+		if (packet === undefined) {
+			this.rtpPacketsDropped++;
+
+			return;
+		}
+		this.#receiveProducerPacket(producer, packet);
+	}
+
+	#receiveProducerPacket(producer: Producer, packet: RtpPacket): void {
+		const length = packet.length;
+		const now = nowMs();
+		const result = producer.receiveRtpPacket(packet, now);
+
+		if (result === RECEIVED_MEDIA) {
+			this.#rtpBytesReceived += length;
+			this.#rtpRecvRate.update(length, now);
+			this.#remb?.onPacket(length, now);
+		} else if (result === RECEIVED_RTX) {
+			this.#rtxBytesReceived += length;
+			this.#rtxRecvRate.update(length, now);
+		}
+		if (producer.needsFastTimer) {
+			this.wakeFastTimer();
+		}
+	}
+
+	#findProducer(packet: RtpPacket): Producer | undefined {
+		const ssrc = packet.ssrc;
+		const producer = this.#ssrcTable.get(ssrc);
+
+		if (producer !== undefined) {
+			return producer;
+		}
+		if (this.#midExtId !== 0 && this.#midTable.size > 0) {
+			const mid = getStringExtension(packet, this.#midExtId);
+			const byMid = mid !== undefined ? this.#midTable.get(mid) : undefined;
+
+			if (byMid !== undefined) {
+				this.#ssrcTable.set(ssrc, byMid);
+
+				return byMid;
+			}
+		}
+		if (this.#ridTable.size > 0) {
+			const rid =
+				(this.#ridExtId !== 0 ? getStringExtension(packet, this.#ridExtId) : undefined) ??
+				(this.#rridExtId !== 0 ? getStringExtension(packet, this.#rridExtId) : undefined);
+			const byRid = rid !== undefined ? this.#ridTable.get(rid) : undefined;
+
+			if (byRid !== undefined) {
+				this.#ssrcTable.set(ssrc, byRid);
+
+				return byRid;
+			}
+		}
+
+		return undefined;
+	}
+
+	/**
+	 * An RTCP datagram arrived (decrypted already): reports and feedback to
+	 * the producers (sender reports) and consumers (receiver reports, NACK,
+	 * PLI, FIR) they are about.
+	 */
+	protected receiveRtcpData(data: Uint8Array): void {
+		// Reduced-size RTCP (RFC 5506) and libwebrtc's padded transport-cc are accepted.
+		const packets = parseCompound(data, { allowReducedSize: true, allowPaddingAnywhere: true });
+
+		if (packets === undefined) {
+			this.rtcpPacketsDropped++;
+
+			return;
+		}
+
+		const now = nowMs();
+
+		for (const packet of packets) {
+			switch (packet.kind) {
+				case 'sr': {
+					this.#ssrcTable
+						.get(packet.ssrc)
+						?.receiveSenderReport(packet.ssrc, packet.ntpSeconds, packet.ntpFraction, packet.rtpTimestamp, now);
+					for (const block of packet.reports) {
+						this.#ssrcConsumer.get(block.ssrc)?.receiveReportBlock(block, now);
+					}
+					break;
+				}
+
+				case 'rr': {
+					for (const block of packet.reports) {
+						this.#ssrcConsumer.get(block.ssrc)?.receiveReportBlock(block, now);
+					}
+					break;
+				}
+
+				case 'nack':
+					this.#ssrcConsumer.get(packet.mediaSsrc)?.receiveNack(packet, now);
+					break;
+
+				case 'pli':
+					this.#ssrcConsumer.get(packet.mediaSsrc)?.receiveKeyFrameRequest('pli', packet.mediaSsrc);
+					break;
+
+				case 'fir':
+					for (const entry of packet.entries) {
+						this.#ssrcConsumer.get(entry.ssrc)?.receiveKeyFrameRequest('fir', entry.ssrc);
+					}
+					break;
+
+				default:
+					// SDES, BYE, APP, XR, REMB and transport-cc from receivers: nothing to act on yet.
+					break;
+			}
+		}
+	}
+
+	/** The remote became known (connect(), or comedia learnt it): consumers start. */
+	protected onConnected(): void {
+		for (const { consumer } of this.#consumers.values()) {
+			(consumer as unknown as Consumer).onTransportConnected();
+		}
+	}
+
+	#startReportTimer(): void {
+		if (this.#reportTimer !== undefined || this.closed) {
+			return;
+		}
+		this.#reportTimer = setInterval(() => this.#onReportTimer(), REPORT_INTERVAL_MS);
+		this.#reportTimer.unref();
+	}
+
+	#onFastTimer(): void {
+		const now = nowMs();
+		let needed = false;
+
+		for (const { producer } of this.#producers.values()) {
+			const engineProducer = producer as unknown as Producer;
+
+			if (engineProducer.needsFastTimer) {
+				engineProducer.onFastTimer(now);
+				needed = needed || engineProducer.needsFastTimer;
+			}
+		}
+		if (!needed) {
+			clearInterval(this.#fastTimer);
+			this.#fastTimer = undefined;
+		}
+	}
+
+	/**
+	 * RTCP reports (RFC 3550 6.4): a sender report and SDES CNAME per stream we
+	 * send, a receiver report block per stream we receive, REMB when asked for.
+	 */
+	#onReportTimer(): void {
+		if (this.closed) {
+			return;
+		}
+
+		const now = nowMs();
+		const senderReports: RtcpPacket[] = [];
+		const chunks: SdesChunk[] = [];
+		const blocks: ReportBlock[] = [];
+
+		for (const { consumer } of this.#consumers.values()) {
+			(consumer as unknown as Consumer).onReportTimer(now, senderReports, chunks);
+		}
+		for (const { producer } of this.#producers.values()) {
+			(producer as unknown as Producer).onReportTimer(now, blocks);
+		}
+		if (!this.connected) {
+			return;
+		}
+		for (let i = 0; i < senderReports.length; i += MAX_RTCP_SRS_PER_DATAGRAM) {
+			const packets = senderReports.slice(i, i + MAX_RTCP_SRS_PER_DATAGRAM);
+
+			packets.push(new SourceDescription({ chunks: chunks.slice(i, i + MAX_RTCP_SRS_PER_DATAGRAM) }));
+			this.sendRtcpData(serializeCompound(packets));
+		}
+
+		const ssrcs: number[] = [];
+
+		if (this.#remb) {
+			for (const { producer } of this.#producers.values()) {
+				(producer as unknown as Producer).collectSsrcs(ssrcs);
+			}
+		}
+
+		const remb = this.#remb && ssrcs.length > 0 ? this.#remb.onTimer(now, this.#rtcpSsrc, ssrcs) : undefined;
+
+		if (blocks.length > 0 || remb) {
+			const packets: RtcpPacket[] = [];
+
+			for (let i = 0; i < blocks.length || i === 0; i += 31) {
+				packets.push(new ReceiverReport({ ssrc: this.#rtcpSsrc, reports: blocks.slice(i, i + 31) }));
+			}
+			if (remb) {
+				packets.push(remb);
+			}
+			this.sendRtcpData(serializeCompound(packets));
+		}
+	}
+
 
 	// --- producers and consumers -------------------------------------------
 
@@ -535,7 +879,8 @@ export abstract class Transport implements EngineTransport, TransportOwner, Requ
 			}
 		}
 
-		const producer = new Producer(producerId, data, this) as unknown as AnyProducer;
+		const engineProducer = new Producer(producerId, data, this);
+		const producer = engineProducer as unknown as AnyProducer;
 
 		if (this.router.getProducer(producerId) !== producer) {
 			this.router.addProducer(producer);
@@ -543,17 +888,26 @@ export abstract class Transport implements EngineTransport, TransportOwner, Requ
 
 		this.#producers.set(producerId, { producer, ssrcs, mid, rids });
 		for (const ssrc of ssrcs) {
-			this.#ssrcTable.set(ssrc, producerId);
+			this.#ssrcTable.set(ssrc, engineProducer);
 		}
 		if (mid !== undefined) {
-			this.#midTable.set(mid, producerId);
+			this.#midTable.set(mid, engineProducer);
 		}
 		if (mid === undefined) {
 			for (const rid of rids) {
-				this.#ridTable.set(rid, producerId);
+				this.#ridTable.set(rid, engineProducer);
 			}
 		}
 		this.#learnHeaderExtensions(rtpParameters.headerExtensions);
+		this.#startReportTimer();
+		if (
+			!this.#remb &&
+			(rtpParameters.codecs ?? []).some((codec: any) =>
+				(codec.rtcpFeedback ?? []).some((fb: any) => fb.type === 'goog-remb'),
+			)
+		) {
+			this.#remb = new RembCalculator({ maxIncomingBitrate: this.#maxIncomingBitrate });
+		}
 
 		logger.debug(`producer created [id:${producerId}, transportId:${this.id}]`, 'rtp');
 
@@ -569,7 +923,8 @@ export abstract class Transport implements EngineTransport, TransportOwner, Requ
 			throw new Error(`Producer not found [producerId:${String(data.producerId)}]`);
 		}
 
-		const consumer = new Consumer(consumerId, data, this) as unknown as AnyConsumer;
+		const engineConsumer = new Consumer(consumerId, data, this);
+		const consumer = engineConsumer as unknown as AnyConsumer;
 
 		if (!this.router.consumerProducer.has(consumer)) {
 			this.router.addConsumer(consumer, data.producerId);
@@ -582,14 +937,21 @@ export abstract class Transport implements EngineTransport, TransportOwner, Requ
 			if (typeof encoding.ssrc === 'number') {
 				ssrcs.push(encoding.ssrc);
 				this.#mapSsrcConsumerId.set(encoding.ssrc, consumerId);
+				this.#ssrcConsumer.set(encoding.ssrc, engineConsumer);
 			}
 			if (typeof encoding.rtx?.ssrc === 'number') {
 				rtxSsrcs.push(encoding.rtx.ssrc);
 				this.#mapRtxSsrcConsumerId.set(encoding.rtx.ssrc, consumerId);
+				this.#ssrcConsumer.set(encoding.rtx.ssrc, engineConsumer);
 			}
 		}
 
 		this.#consumers.set(consumerId, { consumer, ssrcs, rtxSsrcs });
+		this.#startReportTimer();
+		// Consumers of a connected transport start at once (key frame wait, request).
+		if (this.connected) {
+			engineConsumer.onTransportConnected();
+		}
 
 		return {
 			paused: consumer['paused'],
@@ -688,6 +1050,13 @@ export abstract class Transport implements EngineTransport, TransportOwner, Requ
 
 			if (name && typeof ext.id === 'number' && this.#recvRtpHeaderExtensions[name] === undefined) {
 				this.#recvRtpHeaderExtensions[name] = ext.id;
+				if (name === 'mid') {
+					this.#midExtId = ext.id;
+				} else if (name === 'rid') {
+					this.#ridExtId = ext.id;
+				} else if (name === 'rrid') {
+					this.#rridExtId = ext.id;
+				}
 			}
 		}
 	}
