@@ -2,7 +2,7 @@
 # Installs system packages (Debian) and npm packages the project needs. Safe to run repeatedly.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-APT_PKGS="ffmpeg openssl iproute2"
+APT_PKGS="ffmpeg openssl iproute2 chromium"
 missing=""
 for p in $APT_PKGS; do
   dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"

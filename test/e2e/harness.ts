@@ -1,0 +1,217 @@
+/**
+ * Chromium + mediasoup-client harness (recipe in ../shared/guide/testing.md): bundles
+ * mediasoup-client with esbuild into a test page served on 127.0.0.1, launches headless Chromium
+ * with playwright-core, and gives each page a `brothSignal` function the page calls for
+ * connect/produce, handled here against broth's own API. Must run inside netns-run.
+ */
+import * as http from 'node:http';
+import * as path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { build } from 'esbuild';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
+export const NETNS_RUN = path.resolve(REPO_ROOT, '..', 'shared', 'tools', 'netns-run');
+
+/** The page side: plain browser JavaScript, bundled with mediasoup-client. */
+const CLIENT_SOURCE = `
+import { Device } from 'mediasoup-client';
+
+const state = { device: undefined, send: undefined, recv: undefined, stream: undefined,
+	producers: new Map(), consumers: new Map(), elements: new Map() };
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function wire(transport) {
+	transport.on('connect', ({ dtlsParameters }, callback, errback) => {
+		window.brothSignal('connect', { transportId: transport.id, dtlsParameters }).then(() => callback(), errback);
+	});
+	transport.on('connectionstatechange', (connectionState) => {
+		window.brothSignal('connectionstatechange', { transportId: transport.id, connectionState });
+	});
+}
+
+window.brothClient = {
+	async load(routerRtpCapabilities) {
+		state.device = new Device();
+		await state.device.load({ routerRtpCapabilities });
+		return { handlerName: state.device.handlerName, rtpCapabilities: state.device.rtpCapabilities };
+	},
+	createSendTransport(params) {
+		const transport = state.device.createSendTransport(params);
+		wire(transport);
+		transport.on('produce', ({ kind, rtpParameters }, callback, errback) => {
+			window.brothSignal('produce', { transportId: transport.id, kind, rtpParameters }).then(callback, errback);
+		});
+		state.send = transport;
+	},
+	createRecvTransport(params) {
+		const transport = state.device.createRecvTransport(params);
+		wire(transport);
+		state.recv = transport;
+	},
+	async getUserMedia() {
+		state.stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 640, height: 480 } });
+	},
+	async produce(kind) {
+		const source = kind === 'video' ? state.stream.getVideoTracks()[0] : state.stream.getAudioTracks()[0];
+		const t0 = Date.now();
+		const producer = await state.send.produce({ track: source.clone() });
+		state.producers.set(producer.id, producer);
+		return { id: producer.id, t0 };
+	},
+	closeProducer(id) {
+		state.producers.get(id)?.close();
+		state.producers.delete(id);
+	},
+	async consume({ id, producerId, kind, rtpParameters }) {
+		const consumer = await state.recv.consume({ id, producerId, kind, rtpParameters });
+		state.consumers.set(id, consumer);
+		// A sink makes Chromium decode (and play) the track.
+		const element = document.createElement(kind === 'video' ? 'video' : 'audio');
+		element.muted = true;
+		element.autoplay = true;
+		element.playsInline = true;
+		element.srcObject = new MediaStream([consumer.track]);
+		document.body.appendChild(element);
+		element.play().catch(() => {});
+		state.elements.set(id, element);
+	},
+	closeConsumer(id) {
+		state.consumers.get(id)?.close();
+		state.consumers.delete(id);
+		state.elements.get(id)?.remove();
+		state.elements.delete(id);
+	},
+	async inbound(consumerId) {
+		const consumer = state.consumers.get(consumerId);
+		if (!consumer) return undefined;
+		const report = await consumer.getStats();
+		for (const s of report.values()) {
+			if (s.type === 'inbound-rtp') {
+				return { framesDecoded: s.framesDecoded ?? 0, keyFramesDecoded: s.keyFramesDecoded ?? 0,
+					packetsReceived: s.packetsReceived ?? 0, packetsLost: s.packetsLost ?? 0,
+					bytesReceived: s.bytesReceived ?? 0, totalSamplesReceived: s.totalSamplesReceived ?? 0,
+					frameWidth: s.frameWidth, nackCount: s.nackCount ?? 0, pliCount: s.pliCount ?? 0 };
+			}
+		}
+		return { framesDecoded: 0, keyFramesDecoded: 0, packetsReceived: 0, packetsLost: 0, bytesReceived: 0,
+			totalSamplesReceived: 0, nackCount: 0, pliCount: 0 };
+	},
+	/** Polls (10 ms) until the consumer's inbound-rtp field exceeds 'above'; the Date.now() then, or undefined. */
+	async waitInbound(consumerId, field, above, timeoutMs) {
+		const deadline = Date.now() + timeoutMs;
+		while (Date.now() < deadline) {
+			const s = await window.brothClient.inbound(consumerId);
+			if (s && s[field] > above) return Date.now();
+			await sleep(10);
+		}
+		return undefined;
+	},
+	async restartIce(which, iceParameters) {
+		await state[which].restartIce({ iceParameters });
+	},
+	async selectedPair(which) {
+		const report = await state[which].getStats();
+		for (const s of report.values()) {
+			if (s.type === 'transport' && s.selectedCandidatePairId) {
+				const pair = report.get(s.selectedCandidatePairId);
+				const remote = pair && report.get(pair.remoteCandidateId);
+				return remote ? { protocol: remote.protocol, port: remote.port } : undefined;
+			}
+		}
+		return undefined;
+	},
+};
+`;
+
+let bundleCache: string | undefined;
+
+/** mediasoup-client and the page code as one IIFE (~0.1 s). */
+export async function bundleClient(): Promise<string> {
+	if (bundleCache === undefined) {
+		const result = await build({
+			stdin: { contents: CLIENT_SOURCE, resolveDir: REPO_ROOT, sourcefile: 'broth-e2e-client.js', loader: 'js' },
+			bundle: true,
+			format: 'iife',
+			platform: 'browser',
+			target: 'chrome110',
+			write: false,
+			logLevel: 'silent',
+		});
+
+		bundleCache = result.outputFiles[0]!.text;
+	}
+
+	return bundleCache;
+}
+
+/** Serves the test page and the bundle on 127.0.0.1 (a secure context for getUserMedia). */
+export async function servePage(): Promise<{ url: string; close(): Promise<void> }> {
+	const bundle = await bundleClient();
+	const server = http.createServer((request, response) => {
+		if (request.url === '/client.js') {
+			response.writeHead(200, { 'content-type': 'text/javascript' });
+			response.end(bundle);
+		} else {
+			response.writeHead(200, { 'content-type': 'text/html' });
+			response.end('<!doctype html><html><head><script src="/client.js"></script></head><body></body></html>');
+		}
+	});
+
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+
+	const { port } = server.address() as AddressInfo;
+
+	return {
+		url: `http://127.0.0.1:${port}/`,
+		close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+	};
+}
+
+export async function launchChromium(): Promise<Browser> {
+	return chromium.launch({
+		executablePath: '/usr/bin/chromium',
+		args: [
+			'--no-sandbox',
+			'--disable-gpu',
+			'--disable-quic',
+			'--no-first-run',
+			'--disable-background-networking',
+			'--disable-component-update',
+			'--disable-sync',
+			'--use-fake-ui-for-media-stream',
+			'--use-fake-device-for-media-stream',
+			'--allow-loopback-in-peer-connection',
+			'--autoplay-policy=no-user-gesture-required',
+			'--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1',
+		],
+	});
+}
+
+export type SignalHandler = (method: string, data: any) => Promise<unknown>;
+
+/** A page with the client loaded and `brothSignal` bound to `handler`. */
+export async function openPage(browser: Browser, url: string, handler: SignalHandler): Promise<Page> {
+	const page = await browser.newPage();
+
+	await page.exposeFunction('brothSignal', (method: string, data: any) => handler(method, data));
+	await page.goto(url);
+	await page.waitForFunction(() => (globalThis as any).brothClient !== undefined);
+
+	return page;
+}
+
+/** Calls `window.brothClient[method](...args)` in the page. */
+export async function call<T = unknown>(page: Page, method: string, ...args: unknown[]): Promise<T> {
+	return page.evaluate(
+		([m, a]) => (globalThis as any).brothClient[m as string](...(a as unknown[])),
+		[method, args] as const,
+	) as Promise<T>;
+}
+
+export function median(values: number[]): number {
+	const sorted = [...values].sort((a, b) => a - b);
+	const mid = sorted.length >> 1;
+
+	return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
