@@ -1,14 +1,11 @@
 import { getAudioLevel, type RtpPacket } from '../../../proto/rtp';
 import type { Router } from '../Router';
+import { ROUTER_AUDIO_LEVEL_ID } from '../rtpHeaderExtensions';
 import type { EngineProducer, EngineRtpObserver } from '../types';
 
-/**
- * The router's id of urn:ietf:params:rtp-hdrext:ssrc-audio-level: the media
- * path maps each producer's ids to the router's (the preferredId of
- * src/ortc/supportedRtpCapabilities, fixed per URI as in mediasoup) before
- * packets reach the observers.
- */
-export const ROUTER_AUDIO_LEVEL_ID = 10;
+// The media path maps each producer's extension ids to the router's before
+// packets reach the observers: ssrc-audio-level is ROUTER_AUDIO_LEVEL_ID.
+export { ROUTER_AUDIO_LEVEL_ID };
 
 /**
  * Common part of the RTP observers: the audio producers watched, which of
