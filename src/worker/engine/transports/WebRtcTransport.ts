@@ -61,6 +61,7 @@ export type WebRtcTransportCounters = {
 	srtpAuthFailures: number;
 	srtpReplays: number;
 	srtpOtherFailures: number;
+	srtpProtectFailures: number;
 	rtpPacketsReceived: number;
 	rtcpPacketsReceived: number;
 	rtpPacketsSent: number;
@@ -93,6 +94,7 @@ export class WebRtcTransport extends Transport {
 	#srtpSend: SrtpSession | undefined = undefined;
 	#srtpRecv: SrtpSession | undefined = undefined;
 	#connectCalled = false;
+	#iceWasDisconnected = false;
 	/** Valid TCP tuples by connection, to drop them when the connection closes. */
 	readonly #tcpSinks = new Map<TcpConnection, IceSink>();
 	readonly counters: WebRtcTransportCounters = {
@@ -102,6 +104,7 @@ export class WebRtcTransport extends Transport {
 		srtpAuthFailures: 0,
 		srtpReplays: 0,
 		srtpOtherFailures: 0,
+		srtpProtectFailures: 0,
 		rtpPacketsReceived: 0,
 		rtcpPacketsReceived: 0,
 		rtpPacketsSent: 0,
@@ -310,7 +313,16 @@ export class WebRtcTransport extends Transport {
 		}
 		this.notify('icestatechange', { iceState: state });
 		if (state === 'connected' || state === 'completed') {
+			const wasDown = this.#iceWasDisconnected;
+
+			this.#iceWasDisconnected = false;
 			this.#mayRunDtls();
+			// Back from 'disconnected' with DTLS up: consumers start again (key frame requests).
+			if (wasDown && this.connected) {
+				this.onConnected();
+			}
+		} else if (state === 'disconnected') {
+			this.#iceWasDisconnected = true;
 		}
 	}
 
@@ -397,6 +409,9 @@ export class WebRtcTransport extends Transport {
 		if (state === 'connected') {
 			this.#dtlsRemoteCert = remoteCert;
 			this.notify('dtlsstatechange', { dtlsState: state, remoteCert });
+			if (this.connected) {
+				this.onConnected();
+			}
 			logger.debug(`DTLS connected in ${this.#dtls?.stats.handshakeMs?.toFixed(1)} ms [id:${this.id}]`, 'dtls');
 		} else {
 			if (state === 'failed' || state === 'closed') {
@@ -593,51 +608,69 @@ export class WebRtcTransport extends Transport {
 		}
 	}
 
-	/** Decrypted RTP to the media path of the base class. */
-	#deliverRtp(_packet: Buffer): void {
-		// Wired to the base class's media path once it lands.
+	#deliverRtp(packet: Buffer): void {
+		this.receiveRtpData(packet, packet.length);
 	}
 
-	/** Decrypted RTCP to the media path of the base class. */
-	#deliverRtcp(_packet: Buffer): void {
-		// Wired to the base class's media path once it lands.
+	#deliverRtcp(packet: Buffer): void {
+		this.receiveRtcpData(packet);
 	}
+
+	/** Media goes out only with a selected ICE tuple and SRTP keys from a connected DTLS. */
+	override get connected(): boolean {
+		return this.#srtpSend !== undefined && this.#selected !== undefined && !this.closed;
+	}
+
+	/** SRTP protect copies the packet, so consumers may rewrite into one reused scratch. */
+	override allocRtpBuffer(length: number): Buffer {
+		if (length > this.#scratch.length) {
+			this.#scratch = Buffer.allocUnsafe(length * 2);
+			this.#scratchViews = [];
+		}
+
+		return this.#scratchViews[length] ?? (this.#scratchViews[length] = this.#scratch.subarray(0, length));
+	}
+
+	#scratch = Buffer.allocUnsafe(1500);
+	#scratchViews: Buffer[] = [];
 
 	/** RTP to the peer: protected with SRTP, on the selected tuple; dropped before ICE and DTLS are up. */
-	sendRtpPacket(packet: Buffer): boolean {
+	protected override sendRtpData(data: Buffer, length: number): void {
 		const send = this.#srtpSend;
+		const selected = this.#selected;
 
-		if (!send || !this.#selected || this.closed) {
-			return false;
+		if (send === undefined || selected === undefined) {
+			return;
 		}
 
-		const protectedPacket = send.protectRtp(packet);
+		const protectedPacket = send.protectRtp(data.length === length ? data : data.subarray(0, length));
 
-		if (!protectedPacket) {
-			return false;
+		if (protectedPacket === undefined) {
+			this.counters.srtpProtectFailures++;
+
+			return;
 		}
 		this.counters.rtpPacketsSent++;
-		this.#sendOn(this.#selected, protectedPacket);
-
-		return true;
+		this.#sendOn(selected, protectedPacket);
 	}
 
-	sendRtcpPacket(packet: Buffer): boolean {
+	protected override sendRtcpData(data: Buffer): void {
 		const send = this.#srtpSend;
+		const selected = this.#selected;
 
-		if (!send || !this.#selected || this.closed) {
-			return false;
+		if (send === undefined || selected === undefined) {
+			return;
 		}
 
-		const protectedPacket = send.protectRtcp(packet);
+		const protectedPacket = send.protectRtcp(data);
 
-		if (!protectedPacket) {
-			return false;
+		if (protectedPacket === undefined) {
+			this.counters.srtpProtectFailures++;
+
+			return;
 		}
 		this.counters.rtcpPacketsSent++;
-		this.#sendOn(this.#selected, protectedPacket);
-
-		return true;
+		this.#sendOn(selected, protectedPacket);
 	}
 
 	#sendToSelected(data: Buffer): void {
@@ -683,7 +716,8 @@ export class WebRtcTransport extends Transport {
 			iceSelectedTuple: this.#selectedTupleForApp(),
 			dtlsState: this.#dtlsState,
 			// Not in mediasoup's stats: what was refused, for operators and tests.
-			ice: { ...this.#ice.stats },
+			// restartPending: restartIce() was called and the peer has not used the new credentials yet.
+			ice: { ...this.#ice.stats, restartPending: this.#ice.oldUsernameFragment !== undefined },
 			refused: { ...this.counters, dtlsFingerprintMismatches: this.#dtls?.stats.fingerprintMismatches ?? 0 },
 			dtlsHandshakeMs: this.#dtls?.stats.handshakeMs,
 		};
