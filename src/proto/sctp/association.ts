@@ -85,6 +85,8 @@ export interface SctpAssociationOptions {
 	maxAssociationRetransmits?: number;
 	/** HB.interval; 0 disables heartbeats; default 30000. */
 	heartbeatIntervalMs?: number;
+	/** Max.Burst (RFC 9260 16): packets of new data per pollOutgoing(); default 4. */
+	maxBurst?: number;
 	/** Delayed SACK timeout; default 200. */
 	delayedAckMs?: number;
 	/** Valid.Cookie.Life; default 60000. */
@@ -258,6 +260,7 @@ export class SctpAssociation {
 	private readonly maxAssocRetransmits: number;
 	private readonly heartbeatInterval: number;
 	private readonly delayedAckMs: number;
+	private readonly maxBurst: number;
 	private readonly cookieLifetime: number;
 	private readonly secret: Buffer;
 	private readonly fragmentSize: number;
@@ -361,6 +364,7 @@ export class SctpAssociation {
 		this.maxAssocRetransmits = options.maxAssociationRetransmits ?? 10;
 		this.heartbeatInterval = options.heartbeatIntervalMs ?? 30000;
 		this.delayedAckMs = options.delayedAckMs ?? 200;
+		this.maxBurst = Math.max(1, options.maxBurst ?? 4);
 		this.cookieLifetime = options.cookieLifetimeMs ?? 60000;
 		this.secret = options.secret ?? randomBytes(32);
 		this.onStateChange = options.onStateChange;
@@ -1614,8 +1618,10 @@ export class SctpAssociation {
 				sentData = true;
 			}
 		}
-		// 2. New data, within cwnd and the peer's window (RFC 9260 6.1 A/B).
+		// 2. New data, within cwnd and the peer's window (RFC 9260 6.1 A/B), at most Max.Burst
+		// packets at once so a grown cwnd does not dump a train of packets into a slow peer.
 		if (this.rtxCount === 0) {
+			const burstEnd = this.outPackets.length + this.maxBurst;
 			for (;;) {
 				if (this.flightSize >= this.cwnd) break;
 				if (this.unsentHead >= this.unsent.length) {
@@ -1636,7 +1642,10 @@ export class SctpAssociation {
 				const len = c.payload.length;
 				if (this.flightSize > 0 && this.peerRwnd - this.flightSize < len) break;
 				const plen = pad4(DATA_CHUNK_HEADER_LENGTH + len);
-				if (size + plen > mtu) flush();
+				if (size + plen > mtu) {
+					if (this.outPackets.length + 1 >= burstEnd) break;
+					flush();
+				}
 				this.unsentHead++;
 				this.sendChunk(c);
 				pktData.push(c);

@@ -44,6 +44,7 @@ export class UdpDriver {
 	}
 
 	close(): void {
+		if (this.closed) return;
 		this.closed = true;
 		if (this.timer) clearTimeout(this.timer);
 		this.socket.close();
