@@ -45,6 +45,7 @@ export async function startDemoServer(config: DemoConfig, log: Logger): Promise<
 	const creating = new Map<string, Promise<Room>>();
 	let nextWorker = 0;
 	let shuttingDown = false;
+	const connectionsPerIp = new Map<string, number>();
 
 	mediasoup.setLogEventListeners({
 		onwarn: (namespace, msg) => log.warn(msg, { namespace }),
@@ -151,6 +152,11 @@ export async function startDemoServer(config: DemoConfig, log: Logger): Promise<
 		if (url.pathname !== '/ws') return reject(404, 'path');
 		if (shuttingDown) return reject(503, 'shutting down');
 		if (!ROOM_ID_PATTERN.test(roomId)) return reject(400, 'bad roomId');
+		if (!rooms.has(roomId) && !creating.has(roomId) && rooms.size + creating.size >= config.limits.maxRooms) {
+			return reject(503, 'too many rooms');
+		}
+		const ip = req.socket.remoteAddress ?? '';
+		if ((connectionsPerIp.get(ip) ?? 0) >= config.limits.maxConnectionsPerIp) return reject(429, 'too many connections');
 		// A page from another site must not drive a visitor's session (cross-site WebSocket hijacking).
 		const origin = req.headers.origin;
 		if (origin !== undefined) {
@@ -162,6 +168,12 @@ export async function startDemoServer(config: DemoConfig, log: Logger): Promise<
 		}
 		wss.handleUpgrade(req, socket, head, (ws) => {
 			const conn = new Connection(ws, config.limits, log.child({ roomId }));
+			connectionsPerIp.set(ip, (connectionsPerIp.get(ip) ?? 0) + 1);
+			conn.onClose(() => {
+				const n = (connectionsPerIp.get(ip) ?? 1) - 1;
+				if (n > 0) connectionsPerIp.set(ip, n);
+				else connectionsPerIp.delete(ip);
+			});
 			getRoom(roomId).then((room) => {
 				if (conn.closed) {
 					// Others waiting for the same room get in first (their callbacks run before setImmediate).

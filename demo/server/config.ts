@@ -36,6 +36,10 @@ export type DemoLimits = {
 	/** Largest WebSocket message accepted (bytes). */
 	maxMessageBytes: number;
 	maxPeersPerRoom: number;
+	/** Rooms (routers) open at once: each costs worker memory. */
+	maxRooms: number;
+	/** WebSocket connections from one remote address at once. */
+	maxConnectionsPerIp: number;
 	maxTransportsPerPeer: number;
 	maxProducersPerPeer: number;
 	/** Time a client has to acknowledge a newConsumer request (ms). */
@@ -47,6 +51,8 @@ export const defaultLimits: DemoLimits = {
 	requestBurst: 50,
 	maxMessageBytes: 64 * 1024,
 	maxPeersPerRoom: 16,
+	maxRooms: 100,
+	maxConnectionsPerIp: 64,
 	maxTransportsPerPeer: 4,
 	maxProducersPerPeer: 4,
 	consumerAckTimeoutMs: 10_000,

@@ -7,9 +7,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as os from 'node:os';
+import * as fs from 'node:fs';
+import * as https from 'node:https';
+import * as path from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import WebSocket from 'ws';
 import { startDemo, scrape, Client, type LogRecord } from './helpers';
 import { FakePeer } from './fakePeer';
 
+const run = promisify(execFile);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function alive(pid: number): boolean {
@@ -122,5 +129,36 @@ test('structured logs and graceful shutdown on SIGTERM: peers told, workers clos
 		assert.ok(demo.logs.some((l) => l.msg === 'shut down'));
 	} finally {
 		if (!exited) await demo.stop();
+	}
+});
+
+test('--cert/--key: the page and the signaling are served over HTTPS/WSS', async () => {
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'broth-tls-'));
+	const cert = path.join(dir, 'cert.pem');
+	const key = path.join(dir, 'key.pem');
+	await run('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
+		'-subj', '/CN=127.0.0.1', '-keyout', key, '-out', cert]);
+	const demo = await startDemo(['--cert', cert, '--key', key]);
+	try {
+		assert.match(demo.url, /^https:\/\/127\.0\.0\.1:\d+\/$/);
+		const body = await new Promise<string>((resolve, reject) => {
+			https.get(demo.url, { rejectUnauthorized: false }, (res) => {
+				let text = '';
+				res.on('data', (d: Buffer) => (text += d.toString()));
+				res.on('end', () => resolve(text));
+			}).on('error', reject);
+		});
+		assert.match(body, /app\.js/);
+		const ws = new WebSocket(`${demo.url.replace('https', 'wss')}ws?roomId=tls`, { rejectUnauthorized: false });
+		const reply = await new Promise<any>((resolve, reject) => {
+			ws.once('open', () => ws.send(JSON.stringify({ request: true, id: 1, method: 'getRouterRtpCapabilities', data: {} })));
+			ws.once('message', (m) => resolve(JSON.parse(m.toString())));
+			ws.once('error', reject);
+		});
+		assert.equal(reply.ok, true);
+		ws.close();
+	} finally {
+		await demo.stop();
+		fs.rmSync(dir, { recursive: true, force: true });
 	}
 });

@@ -242,3 +242,13 @@ async function waitUntil(pred: () => boolean, timeoutMs = 3000): Promise<void> {
 		await sleep(10);
 	}
 }
+
+test('a full room refuses the next peer (1013) and keeps serving its members', async () => {
+	const members = await Promise.all(Array.from({ length: 16 }, () => Client.connect(demo.url, 'full')));
+	await Promise.all(members.map((m) => m.ok('getRouterRtpCapabilities')));
+	const extra = await Client.connect(demo.url, 'full');
+	const closed = await extra.closed;
+	assert.equal(closed.code, 1013);
+	await members[0].ok('getRouterRtpCapabilities');
+	for (const m of members) m.close();
+});
