@@ -7,7 +7,9 @@
  *   normal     -> Increase (from Hold)
  *
  * Increase is multiplicative (8 % per second) while the link capacity is unknown or the
- * throughput left the capacity estimate's +-3 sigma band, and additive near the capacity: about
+ * throughput is outside the capacity estimate's +-3 sigma band (above it the estimate is reset,
+ * as libwebrtc does; below it, as the draft says, we are far from convergence, e.g. just after
+ * a decrease), and additive near the capacity: about
  * one packet per response time (RTT + 100 ms, doubled as libwebrtc does), at least 4 kbps/s. The
  * capacity estimate is an average of the throughputs measured at each overuse. Increase never
  * goes past 1.5 x acknowledged + 10 kbps: an application-limited sender does not inflate it.
@@ -140,7 +142,11 @@ export class AimdRateControl {
 			const limit = 1.5 * tput + 10000;
 			if (this.bitrate < limit) {
 				const dtMs = nowMs - this.timeLastChangeMs;
-				const increased = this.linkCapacity.hasEstimate
+				// Draft section 5.5: additive only while the incoming rate is within 3 sigma of
+				// the capacity average; further below (e.g. right after a decrease) it is far
+				// from convergence and multiplicative increase applies.
+				const nearMax = this.linkCapacity.hasEstimate && tput >= this.linkCapacity.lowerBound();
+				const increased = nearMax
 					? this.bitrate + this.additiveIncrease(dtMs)
 					: this.bitrate + this.multiplicativeIncrease(dtMs);
 				next = Math.min(increased, limit);

@@ -1,14 +1,18 @@
 /**
- * Shares a transport's available bitrate among its consumers (mediasoup's
- * Transport::DistributeAvailableOutgoingBitrate, as a pure function): consumers are visited by
- * priority, highest first, in rounds; in each round a consumer may go up one layer at a time,
- * `priority` times, each step costing the difference between its next layer's bitrate and its
- * current one, as long as the step fits in what is left. Rounds repeat until nothing moves.
+ * Shares a transport's available bitrate among its consumers (after mediasoup's
+ * Transport::DistributeAvailableOutgoingBitrate, as a pure function). Steps are granted in
+ * rounds: consumers by priority, highest first (ties in the caller's order), each going up one
+ * layer at a time, `priority` steps per round, a step costing the difference between the next
+ * layer's bitrate and the current one. Everyone of a priority gets a first layer before anyone
+ * of it gets a second, and a higher priority gets more steps per round.
  *
- * Everyone gets a first layer before anyone gets a second (within a priority level), and a
- * higher priority gets more steps per round. Because the allocation is recomputed from zero
- * every time, a smaller budget removes the increments granted last: the top layers of the
- * lowest-priority consumers go first, base layers last.
+ * Two modes:
+ * - 'ordered' (default): the grant order is fixed and the allocation is its longest prefix
+ *   that fits. Monotone: a smaller budget never raises anyone, and what goes first when the
+ *   estimate drops is exactly what was granted last: the top layers of the lowest priorities,
+ *   base layers last. No layer flaps up (and asks for a key frame) because the budget fell.
+ * - 'fill': mediasoup's behaviour: a step that does not fit stops only that consumer, the others
+ *   go on, so leftover budget is used by cheaper steps; not monotone in the budget.
  *
  * Layers are given per consumer as a ladder: the entries it can switch to, in increasing
  * bitrate order (e.g. S0T0, S0T1, S0T2, S1T0 ...), already cut at its preferred layers. The
@@ -49,7 +53,13 @@ export interface AllocationResult {
 	desired: number;
 }
 
-export function allocateBitrate(availableBitrate: number, consumers: readonly AllocatableConsumer[]): AllocationResult {
+export type AllocationMode = 'ordered' | 'fill';
+
+export function allocateBitrate(
+	availableBitrate: number,
+	consumers: readonly AllocatableConsumer[],
+	mode: AllocationMode = 'ordered',
+): AllocationResult {
 	// Highest priority first; equal priorities keep the caller's order (stable sort).
 	const order = consumers.map((_, i) => i).sort((a, b) => (consumers[b].priority | 0) - (consumers[a].priority | 0));
 	const index = new Int32Array(consumers.length).fill(-1);
@@ -60,22 +70,37 @@ export function allocateBitrate(availableBitrate: number, consumers: readonly Al
 		for (const r of c.ladder) if (r.bitrate > top) top = r.bitrate;
 		desired += top;
 	}
-	for (;;) {
-		const before = remaining;
+	const fill = mode === 'fill';
+	const stopped = new Uint8Array(consumers.length);
+	let active = consumers.length;
+	outer: while (active > 0) {
+		let moved = false;
 		for (const ci of order) {
+			if (stopped[ci]) continue;
 			const c = consumers[ci];
 			const steps = Math.max(1, Math.min(255, c.priority | 0));
 			for (let s = 0; s < steps; s++) {
 				const cur = index[ci];
 				const next = cur + 1;
-				if (next >= c.ladder.length) break;
+				if (next >= c.ladder.length) {
+					stopped[ci] = 1;
+					active--;
+					break;
+				}
 				const cost = c.ladder[next].bitrate - (cur >= 0 ? c.ladder[cur].bitrate : 0);
-				if (cost > remaining) break;
+				if (cost > remaining) {
+					// Ordered: the first step that does not fit ends the allocation.
+					if (!fill) break outer;
+					stopped[ci] = 1;
+					active--;
+					break;
+				}
 				index[ci] = next;
 				remaining -= cost > 0 ? cost : 0;
+				moved = true;
 			}
 		}
-		if (remaining === before) break;
+		if (!moved) break;
 	}
 	const allocations: LayerAllocation[] = consumers.map((c, ci) => {
 		const i = index[ci];

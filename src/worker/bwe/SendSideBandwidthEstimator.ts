@@ -274,6 +274,8 @@ export class SendSideBandwidthEstimator {
 		this.lastFeedbackMs = nowMs;
 		let lost = 0;
 		let expected = 0;
+		let maxArrivalMs = -Infinity;
+		let minSendPlusWait = Infinity;
 		const n = results.length;
 		const sendTimes = this.sendTimes;
 		const slotState = this.slotState;
@@ -299,6 +301,10 @@ export class SendSideBandwidthEstimator {
 			this.packetsAcked++;
 			const size = this.sizes[slot];
 			const arrivalMs = r.arrivalUs / 1000;
+			if (arrivalMs > maxArrivalMs) maxArrivalMs = arrivalMs;
+			// For the RTT: send time plus the wait at the receiver until this feedback (below).
+			const t = sendMs - arrivalMs;
+			if (t < minSendPlusWait) minSendPlusWait = t;
 			this.acked.update(arrivalMs, size);
 			this.throughput.update(sendMs, arrivalMs, size);
 			const clusterId = this.clusterIds[slot];
@@ -311,6 +317,7 @@ export class SendSideBandwidthEstimator {
 			}
 		}
 		this.packetsLost += lost;
+		if (maxArrivalMs > -Infinity) this.updateFeedbackRtt(nowMs - (minSendPlusWait + maxArrivalMs));
 		if (expected > 0) {
 			this.updatePacketLoss(lost / expected);
 			this.loss.onPacketsLost(lost, expected, this.availableBitrate, this.aimd.bitrate, nowMs);
@@ -324,6 +331,7 @@ export class SendSideBandwidthEstimator {
 	 */
 	onReceiverReport(fractionLost: number, rttMs: number, nowMs: number): void {
 		if (rttMs > 0) {
+			this.rrRttSeen = true;
 			this.aimd.rttMs = rttMs;
 			this.loss.rttMs = rttMs;
 		}
@@ -415,6 +423,30 @@ export class SendSideBandwidthEstimator {
 		}
 		return Math.max(max, this.minBitrate);
 	}
+
+	/**
+	 * RTT from transport-cc when no receiver report gave one (libwebrtc's propagation RTT):
+	 * now - send time - the time the packet waited at the receiver for this feedback, minimum
+	 * per feedback, averaged over the last 32 feedbacks.
+	 */
+	private updateFeedbackRtt(rttMs: number): void {
+		if (!(rttMs > 0)) return;
+		const h = this.rttHistory;
+		h[this.rttHead] = rttMs;
+		this.rttHead = (this.rttHead + 1) % h.length;
+		if (this.rttCount < h.length) this.rttCount++;
+		if (this.rrRttSeen) return;
+		let sum = 0;
+		for (let i = 0; i < this.rttCount; i++) sum += h[i];
+		const mean = sum / this.rttCount;
+		this.aimd.rttMs = mean;
+		this.loss.rttMs = mean;
+	}
+
+	private readonly rttHistory = new Float64Array(32);
+	private rttHead = 0;
+	private rttCount = 0;
+	private rrRttSeen = false;
 
 	private updateDelayBased(nowMs: number): void {
 		const usage = this.trendline.state;

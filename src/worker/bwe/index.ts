@@ -4,6 +4,7 @@ export {
 	allocateBitrate,
 	buildLadder,
 	type AllocatableConsumer,
+	type AllocationMode,
 	type AllocationResult,
 	type LayerAllocation,
 	type LayerRung,
