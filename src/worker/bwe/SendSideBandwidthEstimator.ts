@@ -276,6 +276,8 @@ export class SendSideBandwidthEstimator {
 		let expected = 0;
 		let maxArrivalMs = -Infinity;
 		let minSendPlusWait = Infinity;
+		let offsetSum = 0;
+		let offsetCount = 0;
 		const n = results.length;
 		const sendTimes = this.sendTimes;
 		const slotState = this.slotState;
@@ -305,6 +307,8 @@ export class SendSideBandwidthEstimator {
 			// For the RTT: send time plus the wait at the receiver until this feedback (below).
 			const t = sendMs - arrivalMs;
 			if (t < minSendPlusWait) minSendPlusWait = t;
+			offsetSum -= t;
+			offsetCount++;
 			this.acked.update(arrivalMs, size);
 			this.throughput.update(sendMs, arrivalMs, size);
 			const clusterId = this.clusterIds[slot];
@@ -317,10 +321,13 @@ export class SendSideBandwidthEstimator {
 			}
 		}
 		this.packetsLost += lost;
-		if (maxArrivalMs > -Infinity) this.updateFeedbackRtt(nowMs - (minSendPlusWait + maxArrivalMs));
+		if (maxArrivalMs > -Infinity) {
+			this.updateFeedbackRtt(nowMs - (minSendPlusWait + maxArrivalMs));
+			this.updateQueueDelay(-minSendPlusWait, offsetSum / offsetCount, nowMs);
+		}
 		if (expected > 0) {
 			this.updatePacketLoss(lost / expected);
-			this.loss.onPacketsLost(lost, expected, this.availableBitrate, this.aimd.bitrate, nowMs);
+			this.loss.onPacketsLost(lost, expected, this.availableBitrate, this.aimd.bitrate, nowMs, this.queueDelayMs);
 		}
 		this.updateDelayBased(nowMs);
 	}
@@ -335,7 +342,9 @@ export class SendSideBandwidthEstimator {
 			this.aimd.rttMs = rttMs;
 			this.loss.rttMs = rttMs;
 		}
-		this.loss.onLoss(fractionLost / 256, this.availableBitrate, this.delayBasedBitrate, nowMs);
+		// Without transport-cc there is no queueing-delay measure: treat a hold as congestion.
+		const queueDelay = this.transportCcSeen ? this.queueDelayMs : Infinity;
+		this.loss.onLoss(fractionLost / 256, this.availableBitrate, this.delayBasedBitrate, nowMs, queueDelay);
 		this.updateEstimate(nowMs);
 	}
 
@@ -442,6 +451,27 @@ export class SendSideBandwidthEstimator {
 		this.aimd.rttMs = mean;
 		this.loss.rttMs = mean;
 	}
+
+	/**
+	 * Queueing delay: the mean one-way offset (arrival - send, clocks unsynchronised) of this
+	 * feedback above the smallest offset of the last 10-20 s (the empty-queue baseline).
+	 */
+	private updateQueueDelay(minOffset: number, meanOffset: number, nowMs: number): void {
+		if (nowMs - this.offsetPeriodStartMs >= 10000) {
+			this.prevPeriodMinOffset = this.curPeriodMinOffset;
+			this.curPeriodMinOffset = Infinity;
+			this.offsetPeriodStartMs = nowMs;
+		}
+		if (minOffset < this.curPeriodMinOffset) this.curPeriodMinOffset = minOffset;
+		const base = Math.min(this.curPeriodMinOffset, this.prevPeriodMinOffset);
+		this.queueDelayMs = Math.max(0, meanOffset - base);
+	}
+
+	/** Estimated queueing delay on the path (ms), from the last feedback. */
+	queueDelayMs = 0;
+	private curPeriodMinOffset = Infinity;
+	private prevPeriodMinOffset = Infinity;
+	private offsetPeriodStartMs = -Infinity;
 
 	private readonly rttHistory = new Float64Array(32);
 	private rttHead = 0;

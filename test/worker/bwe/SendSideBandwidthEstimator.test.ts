@@ -77,6 +77,23 @@ describe('SendSideBandwidthEstimator on a capped link (issue 10 acceptance)', ()
 		});
 	}
 
+	it('5 % random loss with an empty queue does not pin the rate where the loss was first seen', () => {
+		// 8 Mbps, 5 ms propagation: the loss starts during the start probes.
+		const sim = simulate({ capacityBps: 8000000, queueMs: 300, propagationMs: 5, lossRate: 0.05, seed: 305 }, 40000);
+		const mean = sim.mean(10000, 40000);
+		assert.ok(mean >= 0.7 * 8000000, `mean ${kbps(mean)}`);
+	});
+
+	it('a shallow drop-tail queue (50 ms at 8 Mbps): the 2-10 % hold freezes the climb near the capacity', () => {
+		// A slow additive overshoot (< 2.5 %/s of slope) fills a full queue without a delay
+		// gradient the detector can see; the loss then holds the estimate (without the hold it
+		// crept to ~1.07 x capacity with ~7 % loss).
+		const sim = simulate({ capacityBps: 8000000, queueMs: 50, propagationMs: 20 }, 40000);
+		assert.ok(sim.mean(10000, 40000) <= 1.05 * 8000000, `mean ${kbps(sim.mean(10000, 40000))}`);
+		assert.ok(sim.mean(10000, 40000) >= 0.9 * 8000000, `mean ${kbps(sim.mean(10000, 40000))}`);
+		assert.ok(sim.packetsDropped < 0.04 * sim.packetsSent, `${sim.packetsDropped} of ${sim.packetsSent} dropped`);
+	});
+
 	it('with 25 % random loss the loss-based part pulls the rate well under the link', () => {
 		const bwe = new SendSideBandwidthEstimator();
 		const sim = simulate({ capacityBps: 2000000, lossRate: 0.25, seed: 3 }, 30000, { rrIntervalMs: 1000 }, bwe);

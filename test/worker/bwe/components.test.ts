@@ -241,12 +241,21 @@ describe('LossBasedControl (draft section 6)', () => {
 		assert.equal(l.limit, Infinity);
 	});
 
-	it('transport-cc losses are evaluated per 20 packets', () => {
+	it('transport-cc losses are evaluated per window of >= 20 packets and >= 500 ms', () => {
 		const l = new LossBasedControl();
-		l.onPacketsLost(5, 10, 1000000, 1000000, 0); // 50 % of 10: not yet
+		l.onPacketsLost(5, 10, 1000000, 1000000, 0); // 10 packets: not yet
+		l.onPacketsLost(0, 10, 1000000, 1000000, 100); // 20 packets in 100 ms: not yet
 		assert.equal(l.limit, Infinity);
-		l.onPacketsLost(0, 10, 1000000, 1000000, 100); // 25 % of 20
+		l.onPacketsLost(0, 0, 1000000, 1000000, 600); // 25 % of 20 over 600 ms
 		assert.equal(l.limit, 1000000 * (1 - 0.5 * 0.25));
 		assert.equal(l.lastLoss, 0.25);
+	});
+
+	it('2-10 % loss freezes the limit only while a queue stands', () => {
+		const l = new LossBasedControl();
+		l.onLoss(0.05, 1000000, 1200000, 0, 2); // empty queue: random loss, no freeze
+		assert.equal(l.limit, Infinity);
+		l.onLoss(0.05, 1000000, 1200000, 100, 40); // 40 ms of queue: ours, freeze
+		assert.equal(l.limit, 1000000);
 	});
 });
