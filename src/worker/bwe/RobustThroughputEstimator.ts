@@ -8,7 +8,8 @@
  * decrease needs: backing off to 0.85 x a stale throughput would take several overuse rounds.
  */
 
-const CAPACITY = 512;
+const CAPACITY = 512; // a power of two: indices wrap with a mask
+const MASK = CAPACITY - 1;
 const WINDOW_MS = 500;
 const MIN_PACKETS = 20;
 const MAX_PACKETS = 500;
@@ -22,17 +23,17 @@ export class RobustThroughputEstimator {
 
 	/** One acknowledged packet, in arrival order. */
 	update(sendMs: number, arrivalMs: number, size: number): void {
-		const i = (this.head + this.count) % CAPACITY;
+		const i = (this.head + this.count) & MASK;
 		this.sendMs[i] = sendMs;
 		this.recvMs[i] = arrivalMs;
 		this.sizes[i] = size;
 		if (this.count < CAPACITY) this.count++;
-		else this.head = (this.head + 1) % CAPACITY;
+		else this.head = (this.head + 1) & MASK;
 		while (
 			this.count > MAX_PACKETS ||
 			(this.count > MIN_PACKETS && arrivalMs - this.recvMs[this.head] > WINDOW_MS)
 		) {
-			this.head = (this.head + 1) % CAPACITY;
+			this.head = (this.head + 1) & MASK;
 			this.count--;
 		}
 	}
@@ -50,7 +51,7 @@ export class RobustThroughputEstimator {
 		let bytes = 0;
 		let prevRecv = 0;
 		for (let k = 0; k < n; k++) {
-			const i = (this.head + k) % CAPACITY;
+			const i = (this.head + k) & MASK;
 			const s = this.sendMs[i];
 			const r = this.recvMs[i];
 			if (k > 0) {
@@ -70,7 +71,7 @@ export class RobustThroughputEstimator {
 			bytes += this.sizes[i];
 		}
 		const recvBytes = bytes - this.sizes[this.head];
-		const sendBytes = bytes - this.sizes[(this.head + n - 1) % CAPACITY];
+		const sendBytes = bytes - this.sizes[(this.head + n - 1) & MASK];
 		const sendDuration = Math.max(maxSend - minSend, 1);
 		const recvDuration = Math.max(maxRecv - minRecv - largestGap + secondGap, 1);
 		return Math.min((sendBytes * 8000) / sendDuration, (recvBytes * 8000) / recvDuration);
