@@ -49,7 +49,7 @@ async function main(): Promise<void> {
 	const transportsPar = COUNT / seconds(t0);
 	const ingest = await router.createPlainTransport({ listenInfo: listenInfo(), comedia: true, rtcpMux: true });
 	const producer = await ingest.produce({ kind: 'video', rtpParameters: vp8Parameters(4444) });
-	const egress = await pool(Array.from({ length: 50 }), 8, () => router.createPlainTransport({ listenInfo: listenInfo() }));
+	const egress: any[] = await pool(Array.from({ length: 50 }), 8, () => router.createPlainTransport({ listenInfo: listenInfo() }));
 
 	t0 = process.hrtime.bigint();
 	for (let i = 0; i < COUNT; i++) {
