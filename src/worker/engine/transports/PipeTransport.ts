@@ -139,6 +139,12 @@ export class PipeTransport extends Transport {
 			...this.baseStats(),
 			type: 'pipe-transport',
 			tuple: this.#currentTuple(),
+			// Ours, beyond mediasoup's fields: what was dropped and why.
+			srtpUnprotectFailures: this.srtpUnprotectFailures,
+			srtpProtectFailures: this.srtpProtectFailures,
+			packetsFromUnknownTuple: this.packetsFromUnknownTuple,
+			rtpPacketsDropped: this.rtpPacketsDropped,
+			rtcpPacketsDropped: this.rtcpPacketsDropped,
 		};
 	}
 

@@ -454,6 +454,12 @@ export class PlainTransport extends Transport {
 			comedia: this.#comedia,
 			tuple: this.#currentTuple(),
 			rtcpTuple: this.#rtcpMux ? undefined : this.#rtcpTuple,
+			// Ours, beyond mediasoup's fields: what was dropped and why.
+			srtpUnprotectFailures: this.srtpUnprotectFailures,
+			srtpProtectFailures: this.srtpProtectFailures,
+			packetsFromUnknownTuple: this.packetsFromUnknownTuple,
+			rtpPacketsDropped: this.rtpPacketsDropped,
+			rtcpPacketsDropped: this.rtcpPacketsDropped,
 		};
 	}
 
