@@ -1,7 +1,7 @@
 /**
  * `npm run bench [-- name ...] [--module <path>] [--all] [--<scenario option> value]`
  *
- * Runs the SFU scenarios (forwarding, conference, memory, scaling,
+ * Runs the SFU scenarios (fanout, conference, memory, scaling,
  * api-create) one after the other, each in a fresh Node.js process (so they
  * do not compete for the two cores), for broth and, with `--module <path>`,
  * for that mediasoup-compatible module too (same scenarios, same run: each
@@ -18,7 +18,7 @@ import { spawnSync } from 'node:child_process';
 import type { Curve, Metric } from './_sfu/common';
 import { renderSvg } from './_sfu/chart';
 
-const SCENARIOS = ['forwarding', 'conference', 'memory', 'scaling', 'api-create'];
+const SCENARIOS = ['fanout', 'conference', 'memory', 'scaling', 'api-create'];
 const dir = __dirname;
 const argv = process.argv.slice(2);
 const only: string[] = [];
