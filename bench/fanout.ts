@@ -1,125 +1,123 @@
 /**
- * Worker CPU per forwarded packet: 1 producer -> 1, 10, 100 consumers over
- * PlainTransports (one transport per consumer, as one per receiver), plain
- * RTP and SRTP (AES_CM_128_HMAC_SHA1_80 in and out), 1,200-byte packets from
- * a separate load-generator process. CPU is the worker's own
- * getResourceUsage() (user + system) over the run; one "forwarded packet" is
- * one packet sent by one consumer (so ingest is amortised over the fan-out).
- * Run: node dist/bench/fanout.js
+ * Scenario 1, fan-out throughput: one producer -> N consumers over
+ * PlainTransport (N = 1, 10, 100, 200, 500), plain RTP and SRTP
+ * (AES_CM_128_HMAC_SHA1_80), 1,200-byte VP8-like packets from a load
+ * generator process, sinks counting in another process. Figures: worker CPU
+ * µs per forwarded packet (utime+stime from /proc/<pid>/stat over a 3 s
+ * window at 40,000 forwarded pps; forwarded = packets the producer took in x
+ * N) and the highest forwarded rate one worker carries with < 0.1% loss
+ * (stepped up x1.35 from 20,000 pps).
+ *
+ *   node dist/bench/fanout.js [--module <path>] [--modes plain,srtp] [--ns 1,10,100,200,500]
+ *        [--ref <pps>] [--no-ramp] [--cpu-prof <dir> --hold <seconds>]   (profile the worker)
  */
-import { spawn } from 'node:child_process';
-import { createSocket } from 'node:dgram';
-import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
-import * as mediasoup from '../src';
-import type { RtpCapabilities } from '../src/ortc/rtpParametersTypes';
+import { argValue, emit, Helper, loadavg, loadModule, round, sleep, type Curve, type Metric } from './_sfu/common';
+import { measureStep, ramp, setupFanout, type StepResult } from './_sfu/fanout';
 
-const SECONDS = 3;
-const capabilities: RtpCapabilities = {
-	codecs: [{ kind: 'video', mimeType: 'video/VP8', preferredPayloadType: 101, clockRate: 90000, rtcpFeedback: [{ type: 'nack', parameter: 'pli' }] }],
-	headerExtensions: [],
-};
-
-function load(port: number, rate: number, seconds: number, key?: string): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const args = [path.join(__dirname, '_forwardingLoad.js'), String(port), String(rate), String(seconds), '1234', ...(key ? [key] : [])];
-		const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-		let out = '';
-
-		child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-		child.on('error', reject);
-		child.on('close', () => resolve(Number(out.trim())));
-	});
-}
-
-async function run(consumers: number, srtp: boolean): Promise<Record<string, string | number>> {
-	const worker = await mediasoup.createWorker({ logLevel: 'error' });
-	const router = await worker.createRouter({ mediaCodecs: [{ kind: 'video', mimeType: 'video/VP8', clockRate: 90000 }] });
-	const listenInfo = { protocol: 'udp' as const, ip: '127.0.0.1' };
-	const srtpOptions = srtp ? { enableSrtp: true, srtpCryptoSuite: 'AES_CM_128_HMAC_SHA1_80' as const } : {};
-	const key = randomBytes(30).toString('base64');
-	const ingest = await router.createPlainTransport({ listenInfo, rtcpMux: true, comedia: true, ...srtpOptions });
-
-	if (srtp) {
-		await ingest.connect({ srtpParameters: { cryptoSuite: 'AES_CM_128_HMAC_SHA1_80', keyBase64: key } });
-	}
-
-	const producer = await ingest.produce({
-		kind: 'video',
-		rtpParameters: {
-			codecs: [{ mimeType: 'video/VP8', payloadType: 96, clockRate: 90000, rtcpFeedback: [{ type: 'nack', parameter: 'pli' }] }],
-			encodings: [{ ssrc: 1234 }],
-		},
-	});
-	// Consumers send to a port nobody reads: a receiving socket here would take
-	// the CPU the worker needs (2 cores); the worker's own stats say what went out.
-	const sink = createSocket('udp4');
-
-	await new Promise<void>((resolve) => sink.bind(0, '127.0.0.1', () => resolve()));
-
-	const sinkPort = sink.address().port;
-
-	sink.close();
-
-	const egresses = [];
-
-	for (let i = 0; i < consumers; i++) {
-		const egress = await router.createPlainTransport({ listenInfo, rtcpMux: true, ...srtpOptions });
-
-		egresses.push(egress);
-		await egress.consume({ producerId: producer.id, rtpCapabilities: capabilities });
-		await egress.connect({
-			ip: '127.0.0.1',
-			port: sinkPort,
-			...(srtp ? { srtpParameters: { cryptoSuite: 'AES_CM_128_HMAC_SHA1_80', keyBase64: key } } : {}),
-		});
-	}
-
-	// Keep the fan-out near 30-60k packets/s so the worker is not saturated.
-	const rate = consumers === 1 ? 4000 : consumers === 10 ? 4000 : 500;
-	const before = await worker.getResourceUsage();
-	const sent = await load(ingest.tuple.localPort, rate, SECONDS, srtp ? key : undefined);
-
-	await new Promise((resolve) => setTimeout(resolve, 300));
-
-	const after = await worker.getResourceUsage();
-	const cpuMs = after.ru_utime + after.ru_stime - (before.ru_utime + before.ru_stime);
-	const [stat] = (await producer.getStats()) as any[];
-	const ingested = stat?.packetCount ?? 0;
-	let forwarded = 0;
-
-	for (const egress of egresses) {
-		forwarded += Math.round(((await egress.getStats())[0] as any).rtpBytesSent / (1200 - 12 + 12));
-	}
-
-	const ingestStats = (await ingest.getStats())[0] as any;
-
-	worker.close();
-
-	return {
-		consumers,
-		srtp: srtp ? 'yes' : 'no',
-		'sent pps': rate,
-		sent,
-		ingested,
-		forwarded,
-		'SRTP failures': ingestStats.srtpUnprotectFailures,
-		'worker CPU ms': Math.round(cpuMs),
-		'µs / forwarded pkt': forwarded > 0 ? ((cpuMs * 1000) / forwarded).toFixed(2) : 'n/a',
-		'worker CPU %': ((cpuMs / (SECONDS * 1000)) * 100).toFixed(0),
-	};
-}
+const REF_FPPS = Number(argValue('--ref') ?? 40_000);
+const TARGET_CPU = { plain: 3.2, srtp: 5.0 };
+const TARGET_MAX = { plain: 190_000, srtp: 153_000 };
 
 async function main(): Promise<void> {
-	const rows: Record<string, string | number>[] = [];
+	const { mod, name } = loadModule();
+	const modes = (argValue('--modes') ?? 'plain,srtp').split(',') as ('plain' | 'srtp')[];
+	const ns = (argValue('--ns') ?? '1,10,100,200,500').split(',').map(Number);
+	const profDir = argValue('--cpu-prof');
+	const hold = Number(argValue('--hold') ?? 0);
+	const noRamp = process.argv.includes('--no-ramp');
+	const loadBefore = loadavg();
+	const metrics: Metric[] = [];
+	const curves: Curve[] = [];
+	const extra: any[] = [];
 
-	for (const srtp of [false, true]) {
-		for (const consumers of [1, 10, 100]) {
-			rows.push(await run(consumers, srtp));
+	if (profDir) {
+		// Inherited by the worker process only (helpers get a clean environment).
+		// Node refuses --cpu-prof in NODE_OPTIONS: a preload runs the inspector's profiler.
+		process.env.NODE_OPTIONS = `--require ${path.join(__dirname, '_sfu', 'cpuprof.js')}`;
+		process.env.BENCH_CPU_PROF_DIR = path.resolve(profDir);
+	}
+
+	for (const mode of modes) {
+		for (const n of ns) {
+			const gen = new Helper('loadgen');
+			const sink = new Helper('sink');
+			const worker = await mod.createWorker({ logLevel: 'error' });
+			let ref: StepResult | undefined;
+			let best: StepResult | undefined;
+			let stoppedBy = '';
+			let steps: StepResult[] = [];
+
+			try {
+				const t0 = Date.now();
+				const fan = await setupFanout(worker, { srtp: mode === 'srtp', n, sink, gen });
+				const setupMs = Date.now() - t0;
+				const args = { gen, sink, workerPids: [worker.pid], fanouts: 1, n, seconds: 1, producers: [fan.producer] };
+
+				// Warm-up: key frame out to every consumer, JIT warm.
+				await measureStep({ ...args, fpps: Math.min(20_000, 200 * n), seconds: 0.5 });
+				ref = await measureStep({ ...args, fpps: REF_FPPS, seconds: 3 });
+				if (hold > 0) {
+					await measureStep({ ...args, fpps: REF_FPPS, seconds: hold });
+				}
+				if (!noRamp) {
+					({ best, stoppedBy, steps } = await ramp(args, { start: 20_000, max: 400_000, deadlineMs: 20_000 }));
+				}
+				console.log(
+					`${name} ${mode.padEnd(5)} N=${String(n).padEnd(3)} setup ${setupMs} ms; at ${REF_FPPS} pps: ` +
+						`${ref.cpuUsPerPacket?.toFixed(2)} µs/pkt, loss ${(100 * ref.loss).toFixed(3)}% (ingest ${(100 * ref.ingestLoss).toFixed(3)}%), ` +
+						`CPU ${Math.round(100 * ref.cpuShare)}%, delay p50/p99 ${ref.delayMs.p50?.toFixed(2)}/${ref.delayMs.p99?.toFixed(2)} ms` +
+						(noRamp
+							? ''
+							: `; max ${Math.round(best?.forwardedPps ?? 0)} pps (${best?.cpuUsPerPacket?.toFixed(2)} µs/pkt, ` +
+								`${Math.round(100 * (best?.cpuShare ?? 0))}% CPU; stopped by ${stoppedBy})`),
+				);
+				fan.ingest.close();
+			} catch (error) {
+				console.error(`${name} ${mode} N=${n}: ${(error as Error).message}`);
+			} finally {
+				worker.close();
+				gen.close();
+				sink.close();
+				await sleep(profDir ? 1000 : 200);
+			}
+
+			const cpu = round(ref?.cpuUsPerPacket);
+
+			metrics.push({
+				key: `fanout.${mode}.n${n}.cpuUs`,
+				label: `fan-out ${mode} N=${n}: worker CPU per fwd packet`,
+				value: cpu,
+				unit: 'µs',
+				better: 'lower',
+				...(n === 10 || n === 200 ? { target: TARGET_CPU[mode] } : {}),
+				note: ref ? `at ${REF_FPPS} pps: loss ${(100 * ref.loss).toFixed(2)}%, CPU ${Math.round(100 * ref.cpuShare)}%` : 'failed',
+			});
+			curves.push({ chart: `Fan-out: worker CPU µs per forwarded packet (at ${REF_FPPS / 1000}k pps)`, series: `${name} ${mode}`, x: n, y: cpu });
+			if (!noRamp) {
+				const maxPps = best ? Math.round(best.forwardedPps) : null;
+
+				metrics.push({
+					key: `fanout.${mode}.n${n}.maxPps`,
+					label: `fan-out ${mode} N=${n}: max fwd pps <0.1% loss`,
+					value: maxPps,
+					unit: 'pps',
+					better: 'higher',
+					...(n === 10 || n === 200 ? { target: TARGET_MAX[mode] } : {}),
+					note: `${stoppedBy}${best ? `; worker CPU ${Math.round(100 * best.cpuShare)}% at best step` : ''}`,
+				});
+				curves.push({ chart: 'Fan-out: max forwarded pps with <0.1% loss', series: `${name} ${mode}`, x: n, y: maxPps });
+			}
+			extra.push({ mode, n, ref, steps, stoppedBy });
 		}
 	}
-	console.log('forwarding: 1 producer -> N consumers over PlainTransport, 1200-byte packets');
-	console.table(rows);
+	emit({ scenario: 'fanout', module: name, load: { before: loadBefore, after: loadavg() }, metrics, curves, extra });
 }
 
-void main();
+main().then(
+	() => process.exit(0),
+	(error) => {
+		console.error(error);
+		process.exit(1);
+	},
+);
