@@ -5,7 +5,7 @@
  * itself after a network blip.
  *
  * URL options: room, name, mic=0, cam=0 (start without them), stats=1 (overlay
- * on), simulcast=1 (two camera encodings instead of one).
+ * on), simulcast=1 (two camera encodings instead of one), hd=1 (camera at 1280x720).
  */
 import { Device } from 'mediasoup-client';
 import type { types } from 'mediasoup-client';
@@ -260,7 +260,9 @@ async function openMic(): Promise<void> {
 }
 
 async function openCam(): Promise<void> {
-	const stream = await navigator.mediaDevices.getUserMedia({ video: { width: { ideal: 1280 }, height: { ideal: 720 } } });
+	// 640x480 is plenty for a tile and keeps encoders light; hd=1 asks for 1280x720.
+	const size = params.get('hd') === '1' ? { width: { ideal: 1280 }, height: { ideal: 720 } } : { width: { ideal: 640 }, height: { ideal: 480 } };
+	const stream = await navigator.mediaDevices.getUserMedia({ video: size });
 	localTracks.webcam = stream.getVideoTracks()[0];
 	setMedia(localTile.video, localTracks.webcam);
 }

@@ -7,8 +7,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runInNetns } from './netns';
 
-test('three pages: tiles, reconnect after a blip, camera/screen/mic controls, leave', { timeout: 150_000 }, async () => {
-	const { result, output } = await runInNetns('pageUi.js', 120);
+test('three pages: tiles, reconnect after a blip, camera/screen/mic controls, leave', { timeout: 280_000 }, async () => {
+	const { result, output } = await runInNetns('pageUi.js', 240);
 	assert.equal(result.ok, true, `${result.error ?? ''}\n${output.slice(-3000)}`);
 	assert.deepEqual(result.names, [['alice (you)', 'bob', 'carol'], ['alice', 'bob (you)', 'carol'], ['alice', 'bob', 'carol (you)']]);
 	assert.equal(result.urlKeepsRoom, 'ui');

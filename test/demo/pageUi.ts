@@ -46,7 +46,7 @@ async function main(): Promise<void> {
 			pages.push(page);
 		}
 		for (const page of pages) {
-			await until(async () => (await page.locator('.tile').count()) === 3, 15_000, 'three tiles');
+			await until(async () => (await page.locator('.tile').count()) === 3, 30_000, 'three tiles');
 		}
 		result.names = await Promise.all(pages.map(names));
 		result.urlKeepsRoom = new URL(pages[0].url()).searchParams.get('room');
@@ -56,7 +56,7 @@ async function main(): Promise<void> {
 		await until(async () => {
 			const m = await scrape(demo.url);
 			return m.get('broth_producers{kind="video"}') === 3 && m.get('broth_consumers{kind="video"}') === 6 && m.get('broth_consumers{kind="audio"}') === 6;
-		}, 15_000, 'producers and consumers');
+		}, 30_000, 'producers and consumers');
 
 		// Network blip: bob's WebSocket drops; he reconnects, rejoins under a new peer id, sends again.
 		const bobBefore = String(await pages[1].evaluate('window.brothDemo.peerId'));
@@ -64,33 +64,33 @@ async function main(): Promise<void> {
 		await until(async () => {
 			const id = await pages[1].evaluate('window.brothDemo.connected && window.brothDemo.peerId');
 			return typeof id === 'string' && id !== '' && id !== bobBefore;
-		}, 15_000, 'bob rejoined');
-		for (const page of pages) await until(async () => (await page.locator('.tile').count()) === 3, 10_000, 'three tiles after rejoin');
-		await until(async () => (await scrape(demo.url)).get('broth_consumers{kind="video"}') === 6, 15_000, 'consumers after rejoin');
+		}, 30_000, 'bob rejoined');
+		for (const page of pages) await until(async () => (await page.locator('.tile').count()) === 3, 30_000, 'three tiles after rejoin');
+		await until(async () => (await scrape(demo.url)).get('broth_consumers{kind="video"}') === 6, 30_000, 'consumers after rejoin');
 		result.rejoined = true;
 
 		// Camera off on alice: her video producer goes, the others' consumers of it too; on again.
 		await pages[0].click('#btn-cam');
-		await until(async () => (await scrape(demo.url)).get('broth_producers{kind="video"}') === 2, 10_000, 'camera off');
+		await until(async () => (await scrape(demo.url)).get('broth_producers{kind="video"}') === 2, 30_000, 'camera off');
 		await pages[0].click('#btn-cam');
-		await until(async () => (await scrape(demo.url)).get('broth_producers{kind="video"}') === 3, 10_000, 'camera on');
+		await until(async () => (await scrape(demo.url)).get('broth_producers{kind="video"}') === 3, 30_000, 'camera on');
 
 		// Screen share from carol (getDisplayMedia, auto-selected source).
 		await pages[2].click('#btn-screen');
-		await until(async () => (await scrape(demo.url)).get('broth_producers{kind="video"}') === 4, 10_000, 'screen shared');
+		await until(async () => (await scrape(demo.url)).get('broth_producers{kind="video"}') === 4, 30_000, 'screen shared');
 		result.screenShare = (await pages[2].locator('#btn-screen').textContent())?.trim();
 		await pages[2].click('#btn-screen');
-		await until(async () => (await scrape(demo.url)).get('broth_producers{kind="video"}') === 3, 10_000, 'screen stopped');
+		await until(async () => (await scrape(demo.url)).get('broth_producers{kind="video"}') === 3, 30_000, 'screen stopped');
 
 		// Mic mute pauses the producer; the others' consumers are told.
 		await pages[0].click('#btn-mic');
-		await until(async () => (await pages[1].locator('.tile.muted').count()) === 1, 5000, 'alice shown muted');
+		await until(async () => (await pages[1].locator('.tile.muted').count()) === 1, 30_000, 'alice shown muted');
 		await pages[0].click('#btn-mic');
 
 		// carol leaves: her tile goes from the others.
 		await pages[2].click('#btn-leave');
 		for (const page of pages.slice(0, 2)) {
-			await until(async () => (await page.locator(`.tile[data-peer-id="${carolId}"]`).count()) === 0, 10_000, 'carol tile removed');
+			await until(async () => (await page.locator(`.tile[data-peer-id="${carolId}"]`).count()) === 0, 30_000, 'carol tile removed');
 		}
 		result.afterLeave = await Promise.all(pages.slice(0, 2).map(names));
 		result.pageErrors = errors;

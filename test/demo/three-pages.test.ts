@@ -12,9 +12,9 @@ import * as fs from 'node:fs';
 import { runInNetns } from './netns';
 import { screenshotPath } from './threePages';
 
-test('three Chromium pages see and hear each other; a leaving page\'s tile goes away', { timeout: 150_000 }, async () => {
+test('three Chromium pages see and hear each other; a leaving page\'s tile goes away', { timeout: 280_000 }, async () => {
 	fs.rmSync(screenshotPath, { force: true });
-	const { result, output } = await runInNetns('threePages.js', 120);
+	const { result, output } = await runInNetns('threePages.js', 240);
 	assert.equal(result.ok, true, `${result.error ?? ''}\n${output.slice(-3000)}`);
 	assert.equal(result.tilesInShot, 3);
 	assert.ok(fs.statSync(screenshotPath).size > 10_000, 'screenshot saved');

@@ -92,14 +92,14 @@ async function main(): Promise<void> {
 		}
 		const ids: string[] = [];
 		for (const page of pages) {
-			await until(async () => (await page.evaluate('window.brothDemo.connected')) === true, 15_000, 'pages joined');
+			await until(async () => (await page.evaluate('window.brothDemo.connected')) === true, 30_000, 'pages joined');
 			ids.push(String(await page.evaluate('window.brothDemo.peerId')));
 		}
 		for (const page of pages) {
-			await until(async () => (await page.locator('.tile').count()) === 3, 10_000, 'three tiles on each page');
+			await until(async () => (await page.locator('.tile').count()) === 3, 20_000, 'three tiles on each page');
 		}
 
-		await mediaFlowing(pages, ids, 1500, 30_000);
+		await mediaFlowing(pages, ids, 1500, 60_000);
 
 		// A hostile client in the same room: garbage, others' ids, a flood. Media keeps flowing.
 		const evil = await Client.connect(demo.url, 'accept');
@@ -109,7 +109,7 @@ async function main(): Promise<void> {
 		const unknownIds = await evil.request('pauseProducer', { producerId: '00000000-0000-4000-8000-000000000000' });
 		const flood = await Promise.all(Array.from({ length: 300 }, () => evil.request('getRouterRtpCapabilities')));
 		const throttled = flood.filter((r) => r.error?.code === 'rate_limited').length;
-		await mediaFlowing(pages, ids, 1500, 10_000);
+		await mediaFlowing(pages, ids, 1500, 30_000);
 		evil.close();
 		await until(async () => (await pages[0].locator('.tile').count()) === 3, 5000, 'mallory tile gone');
 
