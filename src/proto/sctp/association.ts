@@ -219,9 +219,12 @@ interface Cookie {
 	peerMis: number;
 	peerPrSctp: boolean;
 	peerReconfig: boolean;
+	/** RFC 9260 5.2.2: the association's tags when the INIT ACK was sent from a live association (0 otherwise). */
+	localTieTag: number;
+	peerTieTag: number;
 }
 
-const COOKIE_BODY = 8 + 4 * 5 + 2 * 2 + 2;
+const COOKIE_BODY = 8 + 4 * 5 + 2 * 2 + 2 + 4 * 2;
 const COOKIE_LENGTH = COOKIE_BODY + 32;
 const HB_INFO_LENGTH = 12;
 /** Receive side: TSNs further than this ahead of the cumulative point are dropped. */
@@ -647,18 +650,20 @@ export class SctpAssociation {
 				if ((action & 2) === 0) break;
 				continue;
 			}
-			this.handleChunk(c, tag);
+			if (this.handleChunk(c, tag) === false) break;
 		}
 		if (hadData) this.afterDataPacket(immediateSack);
 	}
 
-	private handleChunk(c: Chunk, tag: number): void {
+	/** Returns false when the rest of the packet must be discarded. */
+	private handleChunk(c: Chunk, tag: number): boolean | void {
 		switch (c.kind) {
 			case 'init':
 				return this.handleInit(c);
 			case 'init-ack':
 				return this.handleInitAck(c);
 			case 'cookie-echo':
+				// RFC 9260 5.1 D: DATA may follow a COOKIE ECHO; only with an accepted cookie.
 				return this.handleCookieEcho(c.cookie, tag);
 			case 'cookie-ack':
 				if (this.assocState === AssocState.COOKIE_ECHOED) {
@@ -708,14 +713,14 @@ export class SctpAssociation {
 
 	// ================= handshake =================
 
-	private ourInit(kind: 'init' | 'init-ack', cookie?: Buffer, peer?: InitChunk): InitChunk {
+	private ourInit(kind: 'init' | 'init-ack', cookie?: Buffer, peer?: InitChunk, tag = this.localTag, initialTsn = this.localInitialTsn): InitChunk {
 		return {
 			kind,
-			initiateTag: this.localTag,
+			initiateTag: tag,
 			aRwnd: this.receiveBufferSize,
 			os: this.osWanted,
 			mis: this.misWanted,
-			initialTsn: this.localInitialTsn,
+			initialTsn,
 			cookie,
 			forwardTsnSupported: true,
 			supportedExtensions: [ChunkType.RECONFIG, ChunkType.FORWARD_TSN],
@@ -729,15 +734,25 @@ export class SctpAssociation {
 			this.stats.malformedChunks++;
 			return;
 		}
-		// RFC 9260 5.2.1: in CLOSED we answer statelessly; in COOKIE-WAIT/ECHOED (collision)
-		// we answer with the same tag and parameters as our own INIT. We use one tag for both.
-		// An INIT for an established association would be a restart (5.2.2), not supported.
-		if (this.assocState > AssocState.COOKIE_ECHOED) {
-			this.stats.packetsDropped++;
+		const s = this.assocState;
+		if (s === AssocState.SHUTDOWN_ACK_SENT) {
+			// RFC 9260 9.2: our SHUTDOWN COMPLETE may have been lost; discard the INIT and repeat the SHUTDOWN ACK.
+			this.outPackets.push(serializePacket(this.localPort, this.remotePort, this.peerTag, [encodeChunk({ kind: 'shutdown-ack' })]));
 			return;
 		}
-		const cookie = this.makeCookie(init);
-		const ack = encodeChunk(this.ourInit('init-ack', cookie, init));
+		let ack: Buffer;
+		if (s <= AssocState.COOKIE_ECHOED) {
+			// RFC 9260 5.2.1: in CLOSED we answer statelessly; in COOKIE-WAIT/ECHOED (a collision or
+			// a retransmitted INIT) with the same tag and parameters as our own INIT. One tag serves both.
+			ack = encodeChunk(this.ourInit('init-ack', this.makeCookie(init, this.localTag, this.localInitialTsn, 0, 0), init));
+		} else {
+			// RFC 9260 5.2.2: an unexpected INIT (a late retransmission, or the peer restarting) gets an
+			// INIT ACK with a new Initiate Tag and our current tags as Tie-Tags in the cookie. Nothing of
+			// the live association changes here; a COOKIE ECHO of this cookie is sorted out by 5.2.4.
+			const tag = randomUint32NonZero();
+			const tsn = randomBytes(4).readUInt32BE(0);
+			ack = encodeChunk(this.ourInit('init-ack', this.makeCookie(init, tag, tsn, this.localTag, this.peerTag), init, tag, tsn));
+		}
 		this.outPackets.push(serializePacket(this.localPort, this.remotePort, init.initiateTag, [ack]));
 	}
 
@@ -767,18 +782,20 @@ export class SctpAssociation {
 		this.peerReconfig = reconfig;
 	}
 
-	private makeCookie(init: InitChunk): Buffer {
+	private makeCookie(init: InitChunk, localTag: number, localInitialTsn: number, localTieTag: number, peerTieTag: number): Buffer {
 		const b = Buffer.alloc(COOKIE_LENGTH);
 		b.writeDoubleBE(this.now, 0);
-		b.writeUInt32BE(this.localTag, 8);
+		b.writeUInt32BE(localTag, 8);
 		b.writeUInt32BE(init.initiateTag, 12);
-		b.writeUInt32BE(this.localInitialTsn, 16);
+		b.writeUInt32BE(localInitialTsn, 16);
 		b.writeUInt32BE(init.initialTsn, 20);
 		b.writeUInt32BE(init.aRwnd, 24);
 		b.writeUInt16BE(init.os, 28);
 		b.writeUInt16BE(init.mis, 30);
 		b[32] = init.forwardTsnSupported || init.supportedExtensions.includes(ChunkType.FORWARD_TSN) ? 1 : 0;
 		b[33] = init.supportedExtensions.includes(ChunkType.RECONFIG) ? 1 : 0;
+		b.writeUInt32BE(localTieTag, 34);
+		b.writeUInt32BE(peerTieTag, 38);
 		// RFC 9260 5.1.3: the cookie carries a MAC so we can verify it came from us.
 		createHmac('sha256', this.secret).update(b.subarray(0, COOKIE_BODY)).digest().copy(b, COOKIE_BODY);
 		return b;
@@ -799,35 +816,73 @@ export class SctpAssociation {
 			peerMis: b.readUInt16BE(30),
 			peerPrSctp: b[32] === 1,
 			peerReconfig: b[33] === 1,
+			localTieTag: b.readUInt32BE(34),
+			peerTieTag: b.readUInt32BE(38),
 		};
 	}
 
-	private handleCookieEcho(raw: Buffer, tag: number): void {
+	/** RFC 9260 5.1.5 and 5.2.4. Returns false when the COOKIE ECHO is discarded (so is the rest of its packet). */
+	private handleCookieEcho(raw: Buffer, tag: number): boolean {
 		const cookie = this.readCookie(raw);
-		if (!cookie || tag !== cookie.localTag || cookie.localTag !== this.localTag) {
+		// 8.5.1: the packet's tag is the one we put in the cookie.
+		if (!cookie || tag !== cookie.localTag) {
 			this.stats.packetsDropped++;
-			return;
-		}
-		if (this.now - cookie.createdAt > this.cookieLifetime) {
-			// RFC 9260 3.3.10.3: staleness in microseconds.
-			const info = Buffer.alloc(4);
-			info.writeUInt32BE(Math.min(0xffffffff, Math.round((this.now - cookie.createdAt - this.cookieLifetime) * 1000)), 0);
-			this.outPackets.push(serializePacket(this.localPort, this.remotePort, cookie.peerTag, [encodeChunk({ kind: 'error', tBit: false, causes: [{ code: ErrorCause.STALE_COOKIE, info }] })]));
-			return;
+			return false;
 		}
 		if (this.assocState <= AssocState.COOKIE_ECHOED) {
-			// RFC 9260 5.2.4 cases B/D (or a plain passive open): take the peer's values from the cookie.
+			// No association yet (or ours is still in its handshake): only cookies with our tag.
+			if (cookie.localTag !== this.localTag) {
+				this.stats.packetsDropped++;
+				return false;
+			}
+			if (this.now - cookie.createdAt > this.cookieLifetime) {
+				this.sendStaleCookie(cookie);
+				return false;
+			}
+			// A plain passive open, or 5.2.4 cases B/D while COOKIE-WAIT/ECHOED (a collision; the peer
+			// may have answered our INIT with another tag): take the peer's values from the cookie.
 			this.applyPeer(cookie.peerTag, cookie.peerInitialTsn, cookie.peerRwnd, cookie.peerOs, cookie.peerMis, cookie.peerPrSctp, cookie.peerReconfig);
 			this.t1Deadline = Infinity;
 			this.t1Packet = null;
 			this.controlChunks.push(encodeChunk({ kind: 'cookie-ack' }));
 			this.enterEstablished();
-		} else if (cookie.peerTag === this.peerTag) {
-			// Case D in an established association: our COOKIE ACK was lost.
-			this.controlChunks.push(encodeChunk({ kind: 'cookie-ack' }));
-		} else {
-			this.stats.packetsDropped++;
+			return true;
 		}
+		// 5.2.4: a COOKIE ECHO for a live association. The lifespan check of 5.1.5 is for creating
+		// an association; a duplicate of the cookie that created this one is answered however old.
+		const localMatch = cookie.localTag === this.localTag;
+		const peerMatch = cookie.peerTag === this.peerTag;
+		if (localMatch && peerMatch) {
+			// Case D: the peer did not get our COOKIE ACK (or the echo was duplicated). Nothing of
+			// the association is reset: the same tags mean the same TSN and stream state.
+			this.controlChunks.push(encodeChunk({ kind: 'cookie-ack' }));
+			return true;
+		}
+		if (!localMatch && !peerMatch && cookie.localTieTag === this.localTag && cookie.peerTieTag === this.peerTag) {
+			// Case A: the peer restarted (new tag, answered by our 5.2.2 INIT ACK). Restart is not
+			// supported: rather than keep a live-looking association whose peer has forgotten it,
+			// abort towards the new instance (its tag) and fail ours.
+			if (this.now - cookie.createdAt > this.cookieLifetime) {
+				this.sendStaleCookie(cookie);
+				return false;
+			}
+			const chunk = encodeChunk({ kind: 'abort', tBit: false, causes: [{ code: ErrorCause.PROTOCOL_VIOLATION, info: Buffer.from('association restart not supported') }] });
+			this.outPackets.push(serializePacket(this.localPort, this.remotePort, cookie.peerTag, [chunk]));
+			this.close('failed');
+			return false;
+		}
+		// Case B after establishment (a cookie from our handshake that names another peer tag),
+		// case C (our 5.2.2 INIT ACK answered late with the current peer tag) and tie-tag mismatches:
+		// silently discarded; the live association is untouched.
+		this.stats.packetsDropped++;
+		return false;
+	}
+
+	private sendStaleCookie(cookie: Cookie): void {
+		// RFC 9260 3.3.10.3: staleness in microseconds.
+		const info = Buffer.alloc(4);
+		info.writeUInt32BE(Math.min(0xffffffff, Math.round((this.now - cookie.createdAt - this.cookieLifetime) * 1000)), 0);
+		this.outPackets.push(serializePacket(this.localPort, this.remotePort, cookie.peerTag, [encodeChunk({ kind: 'error', tBit: false, causes: [{ code: ErrorCause.STALE_COOKIE, info }] })]));
 	}
 
 	private enterEstablished(): void {
@@ -1565,7 +1620,10 @@ export class SctpAssociation {
 			const r = this.maybeStartReset();
 			if (r) control.push(r);
 		}
-		const wantSack = this.sackImmediate || (this.sackPending && dataState && this.hasDataToSend());
+		// A pending (delayed) SACK rides along with DATA, but only if DATA can leave now: with the
+		// window full it would go alone, i.e. one SACK per received packet instead of every second.
+		const dataCanLeave = this.hasDataToSend() && (this.flightSize < this.cwnd || this.fastRtxPending);
+		const wantSack = this.sackImmediate || (this.sackPending && dataState && dataCanLeave);
 		if (wantSack && s >= AssocState.ESTABLISHED) control.unshift(this.buildSack());
 		if (control.length > 1) {
 			// Keep a COOKIE ACK ahead of a SACK.

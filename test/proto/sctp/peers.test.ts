@@ -6,12 +6,20 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as dgram from 'node:dgram';
 import { SCTP, createUdpTransport } from 'werift-sctp';
-import { UdpDriver } from './udp-driver';
+import { UdpDriver, enlargeSocketBuffers, trace } from './udp-driver';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const sctp = require('sctp');
 
-function until(cond: () => boolean, ms: number, what: string): Promise<void> {
+// Generous but bounded waits: on a loaded machine (CPU hogs, parallel suites) both ends share one
+// starved event loop and a transfer of a few MB of 1200-byte packets can take tens of seconds.
+// The protocol is checked by what arrives, not by how fast.
+const CONNECT_MS = 30_000;
+const TRANSFER_MS = 90_000;
+const TEST_MS = 150_000;
+
+/** Resolves when cond() holds; the failure message is built when the wait fails, with the counts of then. */
+function until(cond: () => boolean, ms: number, what: () => string): Promise<void> {
 	return new Promise((resolve, reject) => {
 		const t0 = Date.now();
 		const iv = setInterval(() => {
@@ -20,7 +28,7 @@ function until(cond: () => boolean, ms: number, what: string): Promise<void> {
 				resolve();
 			} else if (Date.now() - t0 > ms) {
 				clearInterval(iv);
-				reject(new Error(`timeout: ${what}`));
+				reject(new Error(`timeout after ${ms} ms: ${what()}`));
 			}
 		}, 5);
 	});
@@ -36,13 +44,14 @@ async function udpPair(ours: UdpDriver): Promise<dgram.Socket> {
 	const port = await ours.bind();
 	const udp = dgram.createSocket('udp4');
 	await new Promise<void>((r) => udp.bind(0, '127.0.0.1', () => r()));
+	enlargeSocketBuffers(udp);
 	ours.peer = { address: '127.0.0.1', port: udp.address().port };
 	await new Promise<void>((r) => udp.connect(port, '127.0.0.1', () => r()));
 	return udp;
 }
 
 for (const role of ['server', 'client'] as const) {
-	test(`sctp npm package over UDP, ours as ${role}: messages both ways in order`, { timeout: 20_000 }, async (t) => {
+	test(`sctp npm package over UDP, ours as ${role}: messages both ways in order`, { timeout: TEST_MS }, async (t) => {
 		const got: { s: number; ppid: number; data: Buffer }[] = [];
 		const ours = new UdpDriver({ role, sendBufferSize: 4 << 20, onMessage: (s, ppid, data) => got.push({ s, ppid, data }) });
 		const udp = await udpPair(ours);
@@ -62,7 +71,7 @@ for (const role of ['server', 'client'] as const) {
 		ours.assoc.connect(ours.now());
 		ours.flush();
 		await new Promise<void>((r) => sock.on('connect', () => r()));
-		await until(() => ours.assoc.state === 'connected', 5000, 'ours connected');
+		await until(() => ours.assoc.state === 'connected', CONNECT_MS, () => 'ours connected');
 		// Peer -> ours: 100 messages up to 8 KiB on stream 3, and one of 100 kB.
 		const st = sock.createStream(3);
 		for (let i = 0; i < 100; i++) {
@@ -76,7 +85,7 @@ for (const role of ['server', 'client'] as const) {
 		// Ours -> peer: 100 messages up to 8 KiB on stream 4 (the package's receive window is 16 KiB).
 		for (let i = 0; i < 100; i++) assert.equal(ours.assoc.send(4, 51, msg(i, 4 + ((i * 523) % 8000)), {}, ours.now()), 'ok');
 		ours.flush();
-		await until(() => got.length === 101 && peerGot.length === 100, 15_000, `got ${got.length}, peer got ${peerGot.length}`);
+		await until(() => got.length === 101 && peerGot.length === 100, TRANSFER_MS, () => `got ${got.length}, peer got ${peerGot.length}`);
 		for (let i = 0; i < 100; i++) {
 			assert.ok(got[i].data.equals(msg(i, 4 + ((i * 811) % 8192))), `ours message ${i}`);
 			assert.equal(got[i].s, 3);
@@ -89,16 +98,22 @@ for (const role of ['server', 'client'] as const) {
 }
 
 for (const role of ['server', 'client'] as const) {
-	test(`werift-sctp over UDP, ours as ${role}: messages both ways (up to 200 kB), stream reset`, { timeout: 20_000 }, async (t) => {
+	test(`werift-sctp over UDP, ours as ${role}: messages both ways (up to 200 kB), stream reset`, { timeout: TEST_MS }, async (t) => {
 		const got: { s: number; ppid: number; data: Buffer }[] = [];
 		const resets: string[] = [];
 		const ours = new UdpDriver({ role, sendBufferSize: 4 << 20, onMessage: (s, ppid, data) => got.push({ s, ppid, data }), onStreamReset: (ids, dir) => resets.push(`${dir}:${ids}`) });
 		const port = await ours.bind();
 		const udp = dgram.createSocket('udp4');
 		await new Promise<void>((r) => udp.bind(0, '127.0.0.1', () => r()));
+		enlargeSocketBuffers(udp);
 		ours.peer = { address: '127.0.0.1', port: udp.address().port };
 		const transport = createUdpTransport(udp, { port, address: '127.0.0.1' });
 		const peer = role === 'client' ? SCTP.server(transport) : SCTP.client(transport);
+		// SCTP_TRACE: what werift sees and sends, next to what ours sees and sends.
+		const weriftIn = transport.onData!;
+		transport.onData = (buf: Buffer) => (trace('werift', 'in', buf), weriftIn(buf));
+		const weriftSend = transport.send;
+		transport.send = (buf: Buffer) => (trace('werift', 'out', buf), weriftSend(buf));
 		t.after(async () => {
 			await peer.stop().catch(() => undefined);
 			ours.close();
@@ -115,14 +130,14 @@ for (const role of ['server', 'client'] as const) {
 		ours.assoc.connect(ours.now());
 		ours.flush();
 		await peer.start(5000);
-		await until(() => peer.state === 'connected' && ours.assoc.state === 'connected', 5000, 'connected');
+		await until(() => peer.state === 'connected' && ours.assoc.state === 'connected', CONNECT_MS, () => `connected: ours ${ours.assoc.state}, peer ${peer.state}`);
 		const sizes = (i: number): number => 4 + ((i * 2711) % 65536);
 		for (let i = 0; i < 60; i++) void peer.send(3, 53, msg(i, sizes(i)));
 		void peer.send(3, 51, msg(999, 200_000));
 		for (let i = 0; i < 60; i++) assert.equal(ours.assoc.send(4, 53, msg(i, sizes(i)), {}, ours.now()), 'ok');
 		assert.equal(ours.assoc.send(5, 53, msg(7, 200_000), { ordered: false }, ours.now()), 'ok');
 		ours.flush();
-		await until(() => got.length === 61 && peerGot.length === 61, 15_000, `got ${got.length}, peer got ${peerGot.length}`);
+		await until(() => got.length === 61 && peerGot.length === 61, TRANSFER_MS, () => `got ${got.length}, peer got ${peerGot.length}`);
 		for (let i = 0; i < 60; i++) {
 			assert.ok(got[i].data.equals(msg(i, sizes(i))), `ours message ${i}`);
 			assert.ok(peerGot[i].data.equals(msg(i, sizes(i))), `peer message ${i}`);
@@ -133,7 +148,7 @@ for (const role of ['server', 'client'] as const) {
 		// RFC 6525: our outgoing reset reaches werift, which acknowledges it.
 		assert.equal(ours.assoc.resetStreams([4]), true);
 		ours.flush();
-		await until(() => resets.includes('outgoing:4') && peerResets.length > 0, 5000, 'reset');
+		await until(() => resets.includes('outgoing:4') && peerResets.length > 0, CONNECT_MS, () => `reset: ${resets}, peer ${peerResets.length}`);
 		assert.deepEqual(peerResets[0], [4]);
 		assert.equal(ours.assoc.stats.internalErrors, 0);
 	});
