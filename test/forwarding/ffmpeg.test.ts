@@ -136,8 +136,7 @@ async function forwardThroughBroth(srtp: boolean, t: { diagnostic(message: strin
 	const senderKey = randomBytes(30).toString('base64');
 	const ingest: Record<'audio' | 'video', PlainTransport> = {} as any;
 	const egress: Record<'audio' | 'video', PlainTransport> = {} as any;
-	const receiverPorts = { audio: await freePortPair(), video: await freePortPair() };
-	const sdp: string[] = ['v=0', 'o=- 0 0 IN IP4 127.0.0.1', 's=broth', 'c=IN IP4 127.0.0.1', 't=0 0'];
+	const media: { kind: 'audio' | 'video'; payloadType: number; key: string | undefined }[] = [];
 	const tuples: string[] = [];
 
 	for (const kind of ['audio', 'video'] as const) {
@@ -173,42 +172,64 @@ async function forwardThroughBroth(srtp: boolean, t: { diagnostic(message: strin
 
 		const consumer = await egress[kind].consume({ producerId: producer.id, rtpCapabilities: ffmpegCapabilities });
 		const codec = consumer.rtpParameters.codecs[0]!;
+		media.push({ kind, payloadType: codec.payloadType, key: egress[kind].srtpParameters?.keyBase64 });
+	}
+
+	const sdpPath = join(dir, `${srtp ? 'srtp' : 'rtp'}.sdp`);
+	const outPath = join(dir, `${srtp ? 'srtp' : 'rtp'}.mkv`);
+	let receiver: ReturnType<typeof run> | undefined;
+	let receiverPorts = { audio: 0, video: 0 };
+
+	// Ports picked free may be taken by a parallel test before ffmpeg binds them: try again then.
+	for (let attempt = 0; attempt < 3 && !receiver; attempt++) {
+		receiverPorts = { audio: await freePortPair(), video: await freePortPair() };
+
+		const sdp: string[] = ['v=0', 'o=- 0 0 IN IP4 127.0.0.1', 's=broth', 'c=IN IP4 127.0.0.1', 't=0 0'];
+
+		for (const { kind, payloadType, key } of media) {
+			sdp.push(
+				`m=${kind} ${receiverPorts[kind]} ${srtp ? 'RTP/SAVP' : 'RTP/AVP'} ${payloadType}`,
+				kind === 'video' ? `a=rtpmap:${payloadType} VP8/90000` : `a=rtpmap:${payloadType} opus/48000/2`,
+				...(srtp ? [`a=crypto:1 ${SUITE} inline:${key}`] : []),
+			);
+		}
+		writeFileSync(sdpPath, `${sdp.join('\r\n')}\r\n`);
+
+		const candidate = run(
+			'ffmpeg',
+			[
+				// Ends on its own once nothing (RTP nor RTCP) came for 5 s.
+				'-loglevel', 'error', '-listen_timeout', '5',
+				'-protocol_whitelist', 'file,udp,rtp,srtp', '-i', sdpPath, '-c', 'copy', '-y', outPath,
+			],
+			40000,
+		);
+		let exited = false;
+
+		void candidate.done.then(() => (exited = true));
+		// Media must not come before its sockets are open.
+		if ((await waitUntilBound([receiverPorts.audio, receiverPorts.video])) && !exited) {
+			await sleep(100);
+		}
+		if (exited) {
+			t.diagnostic(`recording ffmpeg failed to start: ${(await candidate.done).stderr}`);
+		} else {
+			receiver = candidate;
+		}
+	}
+	assert.ok(receiver, 'the recording ffmpeg did not start');
+
+	for (const kind of ['audio', 'video'] as const) {
 		const port = receiverPorts[kind];
-		const localKey = egress[kind].srtpParameters?.keyBase64;
 
 		// ffmpeg keys SRTCP from the same a=crypto line both ways.
 		await egress[kind].connect({
 			ip: '127.0.0.1',
 			port,
 			rtcpPort: port + 1,
-			...(srtp ? { srtpParameters: { cryptoSuite: SUITE, keyBase64: localKey! } } : {}),
+			...(srtp ? { srtpParameters: { cryptoSuite: SUITE, keyBase64: egress[kind].srtpParameters!.keyBase64 } } : {}),
 		});
-		sdp.push(
-			`m=${kind} ${port} ${srtp ? 'RTP/SAVP' : 'RTP/AVP'} ${codec.payloadType}`,
-			kind === 'video'
-				? `a=rtpmap:${codec.payloadType} VP8/90000`
-				: `a=rtpmap:${codec.payloadType} opus/48000/2`,
-			...(srtp ? [`a=crypto:1 ${SUITE} inline:${localKey}`] : []),
-		);
 	}
-
-	const sdpPath = join(dir, `${srtp ? 'srtp' : 'rtp'}.sdp`);
-	const outPath = join(dir, `${srtp ? 'srtp' : 'rtp'}.mkv`);
-
-	writeFileSync(sdpPath, `${sdp.join('\r\n')}\r\n`);
-
-	const receiver = run(
-		'ffmpeg',
-		[
-			// Ends on its own once nothing (RTP nor RTCP) came for 3 s.
-			'-loglevel', 'error', '-listen_timeout', '3',
-			'-protocol_whitelist', 'file,udp,rtp,srtp', '-i', sdpPath, '-c', 'copy', '-y', outPath,
-		],
-		30000,
-	);
-
-	// Media must not come before its sockets are open.
-	assert.ok(await waitUntilBound([receiverPorts.audio, receiverPorts.video]), 'the recording ffmpeg did not start');
 
 	const scheme = srtp ? 'srtp' : 'rtp';
 	const srtpOut = srtp ? ['-srtp_out_suite', SUITE, '-srtp_out_params', senderKey] : [];
@@ -245,7 +266,7 @@ async function forwardThroughBroth(srtp: boolean, t: { diagnostic(message: strin
 		{ encoding: 'utf8' },
 	);
 
-	assert.equal(probe.status, 0, `${probe.stderr} / receiver: ${received.stderr}`);
+	assert.equal(probe.status, 0, `${probe.stderr} / receiver (${received.code}): ${received.stderr} / sender: ${sent.stderr}`);
 
 	const streams: any[] = JSON.parse(probe.stdout).streams;
 	const video = streams.find((s) => s.codec_type === 'video');
