@@ -12,7 +12,7 @@ const root = path.join(__dirname, '..', '..');
  * with only the import changed) type-checks against the packed package as a
  * user would install it, and runs.
  */
-test('examples/basic type-checks against the packed package and runs', { timeout: 240_000 }, () => {
+test('examples/basic and examples/v1 type-check against the packed package and run', { timeout: 240_000 }, () => {
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'broth-pack-'));
 
 	try {
@@ -22,7 +22,7 @@ test('examples/basic type-checks against the packed package and runs', { timeout
 		}).trim().split('\n').pop()!;
 
 		fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'example', private: true }));
-		execFileSync('npm', ['install', '--silent', '--no-audit', '--no-fund', '--prefer-offline', path.join(dir, tarball)], {
+		execFileSync('npm', ['install', '--silent', '--no-audit', '--no-fund', '--prefer-offline', path.join(dir, tarball), 'sdp-transform', '@types/sdp-transform'], {
 			cwd: dir,
 			stdio: 'ignore',
 		});
@@ -55,6 +55,25 @@ test('examples/basic type-checks against the packed package and runs', { timeout
 		});
 
 		assert.match(output, /^ready /m);
+
+		// The v1-style example (broth/v1 + sdp-transform) type-checks and runs too.
+		fs.mkdirSync(path.join(dir, 'v1'));
+		for (const file of ['app.ts', 'tsconfig.json']) {
+			fs.copyFileSync(path.join(root, 'examples/v1', file), path.join(dir, 'v1', file));
+		}
+		execFileSync(tsc, ['-p', path.join(dir, 'v1'), '--typeRoots', typeRoots], { cwd: dir, encoding: 'utf8' });
+		execFileSync(tsc, ['-p', path.join(dir, 'v1'), '--typeRoots', typeRoots, '--noEmit', 'false', '--outDir', path.join(dir, 'out-v1')], {
+			cwd: dir,
+			encoding: 'utf8',
+		});
+
+		const v1Output = execFileSync(process.execPath, [path.join(dir, 'out-v1/app.js')], {
+			cwd: dir,
+			encoding: 'utf8',
+			timeout: 60_000,
+		});
+
+		assert.match(v1Output, /^room codecs .*opus/m);
 	} finally {
 		fs.rmSync(dir, { recursive: true, force: true });
 	}

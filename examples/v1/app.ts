@@ -46,16 +46,30 @@ export async function onSendOffer(peer: Peer, offerSdp: string): Promise<string>
 	return sdpTransform.write(answer as sdpTransform.SessionDescription);
 }
 
+/** Each sender's setTransport(): offerFor() waits for it (a sender's MID comes with its consumer). */
+const placed = new WeakMap<RtpSender, Promise<RtpSender>>();
+
+function place(sender: RtpSender, transport: Transport): Promise<RtpSender> {
+	const done = sender.setTransport(transport);
+
+	done.catch((error: Error) => sender.closed || console.error('setTransport', error));
+	placed.set(sender, done);
+
+	return done;
+}
+
 /** A receiving page tells its capabilities (an offer of recvonly transceivers). */
 export async function onRecvCapabilities(peer: Peer, offerSdp: string): Promise<Transport> {
 	const transport = await peer.createTransport({ tcp: false });
 
-	// Senders for receivers already in the room arrive right after 'capabilities';
-	// later ones whenever another peer starts sending.
-	peer.on('newrtpsender', (sender: RtpSender) => {
-		sender.setTransport(transport).catch((error: Error) => console.error('setTransport', error));
-	});
+	// Senders for receivers already in the room arrive right after 'capabilities' (emitted
+	// after setCapabilities() returns); later ones whenever another peer starts sending.
+	peer.on('newrtpsender', (sender: RtpSender) => place(sender, transport));
+
+	const effective = new Promise((resolve) => peer.once('capabilities', resolve));
+
 	peer.setCapabilities(sdp.capabilitiesFromSdp(sdpTransform.parse(offerSdp)));
+	await effective;
 
 	return transport;
 }
@@ -66,7 +80,7 @@ let version = 1;
 export async function offerFor(peer: Peer, transport: Transport): Promise<string> {
 	const senders = peer.rtpSenders;
 
-	await Promise.all(senders.map((sender) => (sender.transport ? Promise.resolve(sender) : sender.setTransport(transport))));
+	await Promise.all(senders.map((sender) => placed.get(sender) ?? place(sender, transport)));
 
 	return sdpTransform.write(sdp.createOffer({ transport, senders, sessionVersion: version++ }) as sdpTransform.SessionDescription);
 }
