@@ -28,6 +28,11 @@ export interface SctpMessageSender {
 	sendSctpMessage(dataConsumer: DataConsumer, data: Buffer, ppid: number): boolean;
 }
 
+interface SctpBufferOwner {
+	sctpBufferedAmountOf(dataConsumer: DataConsumer): number;
+	setSctpBufferedAmountLowThreshold(dataConsumer: DataConsumer, threshold: number): void;
+}
+
 function canSendSctp(owner: unknown): owner is SctpMessageSender {
 	return typeof (owner as SctpMessageSender | undefined)?.sendSctpMessage === 'function';
 }
@@ -68,8 +73,12 @@ export class DataConsumer implements RequestHandler, EngineDataConsumer, DataMes
 	paused: boolean;
 	dataProducerPaused: boolean;
 	bufferedAmountLowThreshold = 0;
-	/** Bytes queued in the SCTP send buffer for this consumer (maintained by the SCTP layer). */
-	bufferedAmount = 0;
+	/** Bytes queued or unacknowledged in the SCTP send buffer on this consumer's stream. */
+	get bufferedAmount(): number {
+		const owner = this.owner as Partial<SctpBufferOwner>;
+
+		return this.type === 'sctp' && owner.sctpBufferedAmountOf ? owner.sctpBufferedAmountOf(this) : 0;
+	}
 	messagesSent = 0;
 	bytesSent = 0;
 	#subchannels: Set<number>;
@@ -161,6 +170,7 @@ export class DataConsumer implements RequestHandler, EngineDataConsumer, DataMes
 					throw new TypeError('invalid threshold');
 				}
 				this.bufferedAmountLowThreshold = threshold;
+				(this.owner as Partial<SctpBufferOwner>).setSctpBufferedAmountLowThreshold?.(this, threshold);
 
 				return undefined;
 			}

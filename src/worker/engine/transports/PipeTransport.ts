@@ -167,6 +167,11 @@ export class PipeTransport extends Transport {
 			return;
 		}
 		if (!looksLikeRtpOrRtcp(data)) {
+			// Not RTP/RTCP: SCTP over UDP when enabled (as mediasoup).
+			if (this.sctpState !== undefined && data.length >= 12) {
+				this.receiveSctpData(data);
+			}
+
 			return;
 		}
 
@@ -222,6 +227,16 @@ export class PipeTransport extends Transport {
 		}
 		this.#bound.socket.send(out, tuple.remotePort!, tuple.remoteIp!);
 		this.dataSent(out.length);
+	}
+
+	protected override sendSctpData(packet: Buffer): void {
+		const tuple = this.#tuple;
+
+		if (tuple === undefined) {
+			return;
+		}
+		this.#bound.socket.send(packet, tuple.remotePort!, tuple.remoteIp!);
+		this.dataSent(packet.length);
 	}
 
 	protected override sendRtcpData(data: Buffer): void {

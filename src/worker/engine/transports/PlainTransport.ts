@@ -221,6 +221,11 @@ export class PlainTransport extends Transport {
 		}
 		this.dataReceived(data.length);
 		if (!looksLikeRtpOrRtcp(data)) {
+			// Not RTP/RTCP: SCTP over UDP when enabled (as mediasoup's PlainTransport); same tuple rules.
+			if (this.sctpState !== undefined && data.length >= 12 && this.#checkTuple(remoteIp, remotePort, false)) {
+				this.receiveSctpData(data);
+			}
+
 			return;
 		}
 
@@ -407,6 +412,16 @@ export class PlainTransport extends Transport {
 		}
 		this.#rtp.socket.send(out, tuple.remotePort!, tuple.remoteIp);
 		this.dataSent(out.length);
+	}
+
+	protected override sendSctpData(packet: Buffer): void {
+		const tuple = this.#tuple;
+
+		if (tuple === undefined || tuple.remoteIp === undefined) {
+			return;
+		}
+		this.#rtp.socket.send(packet, tuple.remotePort!, tuple.remoteIp);
+		this.dataSent(packet.length);
 	}
 
 	protected override sendRtcpData(data: Buffer): void {

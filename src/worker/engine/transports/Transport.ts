@@ -22,6 +22,8 @@ import { RembCalculator } from '../../feedback/RembCalculator';
 import { nowMs, type MediaTransport } from '../media';
 import { DataProducer } from '../DataProducer';
 import { DataConsumer } from '../DataConsumer';
+import { SctpEngine } from '../sctp/SctpEngine';
+import { attachSctp, sendOnStream, type SctpHost } from '../sctp/glue';
 import { RateCalculator } from './rate';
 
 const logger = new WorkerLogger('Transport');
@@ -115,6 +117,7 @@ export abstract class Transport implements EngineTransport, TransportOwner, Requ
 				sendBufferSize: number;
 				isDataChannel: boolean;
 				state: SctpState;
+				engine?: SctpEngine;
 		  }
 		| undefined;
 
@@ -169,6 +172,7 @@ export abstract class Transport implements EngineTransport, TransportOwner, Requ
 				isDataChannel: Boolean(options.isDataChannel),
 				state: 'new',
 			};
+			this.#sctp.engine = attachSctp(this.#sctpHost(), this.#sctp);
 		}
 
 		this.#maxMessageSize = this.#direct
@@ -183,6 +187,66 @@ export abstract class Transport implements EngineTransport, TransportOwner, Requ
 
 	get sctpState(): SctpState | undefined {
 		return this.#sctp?.state;
+	}
+
+	// --- SCTP (the association itself lives in ../sctp) -----------------------
+
+	/** What the SCTP glue needs from this transport. */
+	#sctpHost(): SctpHost {
+		return {
+			sendPacket: (packet) => this.sendSctpData(packet),
+			setState: (state) => {
+				if (this.#sctp && this.#sctp.state !== state && !this.closed) {
+					this.#sctp.state = state;
+					this.notify('sctpstatechange', { sctpState: state });
+				}
+			},
+			dataProducerOfStream: (streamId) => {
+				const id = this.#streamIdTable.get(streamId);
+
+				return id === undefined ? undefined : this.#dataProducers.get(id)?.dataProducer;
+			},
+			dataConsumers: () => this.#dataConsumers.values(),
+			emit: (id, event, data) => this.ctx.channel.emit(id, event, data),
+		};
+	}
+
+	/** SCTP packets out; kinds that carry SCTP override (DTLS application data or plain UDP). */
+	protected sendSctpData(_packet: Buffer): void {}
+
+	/** An SCTP packet arrived (kinds call this). */
+	protected receiveSctpData(packet: Buffer): void {
+		this.#sctp?.engine?.handlePacket(packet);
+	}
+
+	/** The remote is reachable now: start the SCTP handshake (both ends send INIT, as mediasoup). */
+	protected sctpConnect(): void {
+		this.#sctp?.engine?.connect();
+	}
+
+	/** SctpMessageSender: a DataConsumer's message over our association. */
+	sendSctpMessage(dataConsumer: DataConsumer, data: Buffer, ppid: number): boolean {
+		const engine = this.#sctp?.engine;
+
+		if (!engine || !dataConsumer.sctpStreamParameters) {
+			return false;
+		}
+
+		return sendOnStream(engine, dataConsumer, data, ppid, (event) => this.ctx.channel.emit(dataConsumer.id, event));
+	}
+
+	sctpBufferedAmountOf(dataConsumer: DataConsumer): number {
+		const streamId = dataConsumer.sctpStreamParameters?.streamId;
+
+		return streamId === undefined ? 0 : (this.#sctp?.engine?.assoc.streamBufferedAmount(streamId) ?? 0);
+	}
+
+	setSctpBufferedAmountLowThreshold(dataConsumer: DataConsumer, threshold: number): void {
+		const streamId = dataConsumer.sctpStreamParameters?.streamId;
+
+		if (streamId !== undefined) {
+			this.#sctp?.engine?.assoc.setBufferedAmountLowThreshold(streamId, threshold);
+		}
 	}
 
 	// --- requests -----------------------------------------------------------
@@ -370,7 +434,7 @@ export abstract class Transport implements EngineTransport, TransportOwner, Requ
 			MIS: this.#sctp.MIS,
 			maxMessageSize: this.#sctp.maxMessageSize,
 			sendBufferSize: this.#sctp.sendBufferSize,
-			sctpBufferedAmount: 0,
+			sctpBufferedAmount: this.#sctp.engine?.assoc.bufferedAmount ?? 0,
 			isDataChannel: this.#sctp.isDataChannel,
 		};
 	}
@@ -461,6 +525,7 @@ export abstract class Transport implements EngineTransport, TransportOwner, Requ
 		this.#dataProducers.clear();
 
 		if (this.#sctp) {
+			this.#sctp.engine?.close();
 			this.#sctp.state = 'closed';
 		}
 
@@ -525,6 +590,10 @@ export abstract class Transport implements EngineTransport, TransportOwner, Requ
 		this.#dataProducers.delete(dataProducer.id);
 		if (entry.streamId !== undefined && this.#streamIdTable.get(entry.streamId) === dataProducer.id) {
 			this.#streamIdTable.delete(entry.streamId);
+			// RFC 8831 6.7: closing a channel resets its streams.
+			if (!this.closed) {
+				this.#sctp?.engine?.resetStream(entry.streamId);
+			}
 		}
 		if (this.router.getDataProducer(dataProducer.id) === dataProducer) {
 			this.router.removeDataProducer(dataProducer);
@@ -537,6 +606,12 @@ export abstract class Transport implements EngineTransport, TransportOwner, Requ
 		}
 		this.#dataConsumers.delete(dataConsumer.id);
 		this.router.removeDataConsumer(dataConsumer);
+
+		const streamId = (dataConsumer as AnyDataConsumer)['sctpStreamParameters']?.streamId;
+
+		if (typeof streamId === 'number' && !this.closed) {
+			this.#sctp?.engine?.resetStream(streamId);
+		}
 	}
 
 	// --- media path ----------------------------------------------------------
@@ -749,6 +824,7 @@ export abstract class Transport implements EngineTransport, TransportOwner, Requ
 
 	/** The remote became known (connect(), or comedia learnt it): consumers start. */
 	protected onConnected(): void {
+		this.sctpConnect();
 		for (const { consumer } of this.#consumers.values()) {
 			(consumer as unknown as Consumer).onTransportConnected();
 		}

@@ -385,6 +385,8 @@ export class WebRtcTransport extends Transport {
 			{
 				send: (datagram) => this.#sendToSelected(datagram),
 				onStateChange: (state, remoteCert) => this.#onDtlsStateChange(state, remoteCert),
+				// SCTP over DTLS (RFC 8261).
+				onApplicationData: (data) => this.receiveSctpData(data),
 				onSrtp: (_suite, send, recv) => {
 					this.#srtpSend = send;
 					this.#srtpRecv = recv;
@@ -420,6 +422,10 @@ export class WebRtcTransport extends Transport {
 			}
 			this.notify('dtlsstatechange', { dtlsState: state });
 		}
+	}
+
+	protected override sendSctpData(packet: Buffer): void {
+		this.#dtls?.send(packet);
 	}
 
 	/** Handshake duration (ms) once DTLS connected; for benches and logs. */
