@@ -110,6 +110,16 @@ window.brothClient = {
 	async restartIce(which, iceParameters) {
 		await state[which].restartIce({ iceParameters });
 	},
+	/** Chromium's own send-side estimate on a transport (candidate-pair availableOutgoingBitrate), bps. */
+	async availableOutgoingBitrate(which) {
+		const report = await state[which].getStats();
+		for (const s of report.values()) {
+			if (s.type === 'candidate-pair' && s.nominated && typeof s.availableOutgoingBitrate === 'number') {
+				return s.availableOutgoingBitrate;
+			}
+		}
+		return undefined;
+	},
 	async selectedPair(which) {
 		const report = await state[which].getStats();
 		for (const s of report.values()) {

@@ -46,12 +46,15 @@ if (!INSIDE) {
 }
 
 /**
- * The router's capabilities without transport-cc. The worker does not send transport-cc feedback
- * yet (the media path answers goog-remb only); Chromium negotiating transport-cc then gets no
- * feedback, its congestion window holds video at ~200 kbps and it may sit on a requested key
- * frame for seconds. With REMB it sends ~470 kbps. Drop this once transport-cc feedback lands.
+ * The router's capabilities as the page gets them. The worker answers transport-cc (feedback every
+ * ~100 ms), so Chromium runs its send-side estimator. BROTH_E2E_REMB_ONLY=1 strips transport-cc
+ * (REMB only, the figure before transport-cc feedback existed) to compare the bitrate figures.
  */
-function withoutTransportCc(caps: RtpCapabilities): RtpCapabilities {
+function pageCapabilities(caps: RtpCapabilities): RtpCapabilities {
+	if (process.env['BROTH_E2E_REMB_ONLY'] !== '1') {
+		return caps;
+	}
+
 	return {
 		codecs: caps.codecs?.map((c) => ({ ...c, rtcpFeedback: c.rtcpFeedback?.filter((f) => f.type !== 'transport-cc') })),
 		headerExtensions: caps.headerExtensions?.filter((h) => !h.uri.includes('transport-wide-cc')),
@@ -124,7 +127,7 @@ function defineTests(): void {
 		const { handlerName, rtpCapabilities } = await call<{ handlerName: string; rtpCapabilities: RtpCapabilities }>(
 			page,
 			'load',
-			withoutTransportCc(router.rtpCapabilities),
+			pageCapabilities(router.rtpCapabilities),
 		);
 
 		assert.match(handlerName, /^Chrome/);
@@ -285,6 +288,33 @@ function defineTests(): void {
 			`server sent ${consumerStats.packetCount}, browser received ${after.packetsReceived}`,
 		);
 		assert.equal(recvStats.refused.srtpAuthFailures, 0);
+	});
+
+	test('Chromium\'s send bitrate ramps up on the worker\'s transport-cc feedback (figure)', { timeout: 60_000 }, async () => {
+		const samples: string[] = [];
+		let best = 0;
+		let bestProducer = 0;
+
+		for (let i = 0; i < 8; i++) {
+			await sleep(1000);
+
+			const available = (await call<number | undefined>(a.page, 'availableOutgoingBitrate', 'send')) ?? 0;
+			const producerStats = (await videoProducer.getStats())[0] as any;
+
+			best = Math.max(best, available);
+			bestProducer = Math.max(bestProducer, producerStats?.bitrate ?? 0);
+			samples.push(`${Math.round(available / 1000)}/${Math.round((producerStats?.bitrate ?? 0) / 1000)}`);
+		}
+
+		const mode = process.env['BROTH_E2E_REMB_ONLY'] === '1' ? 'REMB only' : 'transport-cc';
+
+		console.log(
+			`figure: Chromium send side (${mode}), estimate/video bitrate at the worker per second: ${samples.join(' ')} kbps; best ${Math.round(best / 1000)}/${Math.round(bestProducer / 1000)} kbps`,
+		);
+		if (mode === 'transport-cc') {
+			// Without feedback Chromium's congestion window held video at ~200 kbps.
+			assert.ok(bestProducer > 300_000, `video at the worker peaked at ${bestProducer} bps`);
+		}
 	});
 
 	async function assertNoLoss(side: Side, consumerId: string): Promise<void> {

@@ -13,7 +13,7 @@ import { SdesChunk, SdesItem, SDES_CNAME } from '../../proto/rtcp/sdes';
 import { RtpStreamSend } from '../feedback/RtpStreamSend';
 import { RetransmissionBuffer } from '../feedback/RetransmissionBuffer';
 import { SeqManager } from './SeqManager';
-import { consumerExtensionMap, type ConsumerExtensionMap } from './rtpHeaderExtensions';
+import { TRANSPORT_CC_URI, consumerExtensionMap, type ConsumerExtensionMap } from './rtpHeaderExtensions';
 import { isMediaTransport, nowMs, type MediaTransport } from './media';
 
 const logger = new WorkerLogger('Consumer');
@@ -219,8 +219,18 @@ export class Consumer implements RequestHandler, EngineConsumer {
 	readonly #rtxOut = new RtpPacket();
 	#traceRtp = false;
 	#traceKeyFrame = false;
-	/** Simulcast: the producer stream to switch to (no bandwidth estimation yet: the preferred one). */
+	/** Simulcast: the producer stream to switch to (at its key frame). */
 	#targetEncodingIdx = 0;
+	/**
+	 * Simulcast: the highest spatial layer the transport's bandwidth allocation grants
+	 * (Infinity without an estimator; -1 = not even the lowest fits, the lowest is kept).
+	 */
+	#bweSpatialLayer = Infinity;
+	/**
+	 * Our id of the transport-wide seq extension when this consumer negotiated transport-cc
+	 * (extension and rtcp-fb), else 0: the transport stamps its own sequence there.
+	 */
+	readonly transportCcExtId: number;
 
 	constructor(consumerId: string, data: ConsumerData, readonly owner: TransportOwner) {
 		if (typeof consumerId !== 'string' || !consumerId) {
@@ -331,6 +341,7 @@ export class Consumer implements RequestHandler, EngineConsumer {
 		this.#keyFrameSupported = this.kind === 'video' && KEY_FRAME_CODECS.has(mimeType);
 		this.#opus = mimeType === 'audio/opus' || mimeType === 'audio/multiopus';
 		this.#ext = consumerExtensionMap(rtpParameters.headerExtensions);
+		this.transportCcExtId = transportCcExtIdOf(rtpParameters);
 		this.#mid = this.#ext.mid !== 0 && this.type !== 'pipe' ? rtpParameters.mid : undefined;
 		for (const stream of this.sendStreams) {
 			this.#ssrcStream.set(stream.params.ssrc, stream);
@@ -344,7 +355,8 @@ export class Consumer implements RequestHandler, EngineConsumer {
 			this.preferredLayers = this.#clampLayers(
 				data.preferredLayers ?? { spatialLayer: this.spatialLayers - 1 },
 			);
-			this.#targetEncodingIdx = this.preferredLayers.spatialLayer;
+			// Nothing known to be active yet: the lowest layer first (#updateTarget moves it).
+			this.#targetEncodingIdx = 0;
 		} else {
 			this.preferredLayers = undefined;
 		}
@@ -432,11 +444,8 @@ export class Consumer implements RequestHandler, EngineConsumer {
 					spatialLayer: data.spatialLayer,
 					temporalLayer: data.temporalLayer ?? undefined,
 				});
-				if (this.type === 'simulcast' && this.preferredLayers.spatialLayer !== this.#targetEncodingIdx) {
-					this.#targetEncodingIdx = this.preferredLayers.spatialLayer;
-					if (this.active) {
-						this.requestKeyFrame();
-					}
+				if (this.type === 'simulcast') {
+					this.#updateTarget();
 				}
 
 				return { preferredLayers: { ...this.preferredLayers } };
@@ -579,7 +588,105 @@ export class Consumer implements RequestHandler, EngineConsumer {
 
 	onProducerScore(): void {
 		if (!this.#closed) {
+			if (this.type === 'simulcast') {
+				this.#updateTarget();
+			}
 			this.#emitScore();
+		}
+	}
+
+	// --- simulcast layer selection -------------------------------------------
+
+	/** Whether producer stream `idx` is receiving media (score > 0; 0 = never seen or inactive). */
+	#streamActive(idx: number): boolean {
+		const stream = this.#producer?.streams[idx];
+
+		return stream !== undefined && stream.recv.score > 0;
+	}
+
+	/**
+	 * Simulcast: the bitrate (bps) of each producer stream up to the preferred spatial layer,
+	 * 0 for inactive ones: the ladder the transport's allocator climbs.
+	 */
+	layerBitrates(now: number): number[] {
+		const out: number[] = [];
+
+		if (this.type !== 'simulcast' || !this.#producer) {
+			return out;
+		}
+		for (let s = 0; s <= this.preferredLayers!.spatialLayer; s++) {
+			out.push(this.#streamActive(s) ? (this.#producer.streams[s]?.recv.getBitrate(now) ?? 0) : 0);
+		}
+
+		return out;
+	}
+
+	/** The bitrate (bps) this consumer sends now (what the allocator cannot move). */
+	sendBitrate(now: number): number {
+		let sum = 0;
+
+		for (const stream of this.sendStreams) {
+			sum += stream.send.getBitrate(now);
+		}
+
+		return sum;
+	}
+
+	/** The transport's allocation: highest spatial layer that fits (-1: none, keep the lowest). */
+	setBweSpatialLayer(spatialLayer: number): void {
+		if (this.type !== 'simulcast' || spatialLayer === this.#bweSpatialLayer) {
+			return;
+		}
+		this.#bweSpatialLayer = spatialLayer;
+		this.#updateTarget();
+	}
+
+	/**
+	 * Simulcast target: never an inactive stream (score 0). The highest active layer within the
+	 * preferred one and the bandwidth allocation; the lowest active one to start with (its key
+	 * frame is the cheapest and the estimate is unknown) or when nothing fits. A new target asks
+	 * the producer for its key frame (the producer honours keyFrameRequestDelay); the switch
+	 * itself happens at that key frame (onProducerRtpPacket).
+	 */
+	#updateTarget(): void {
+		if (this.type !== 'simulcast' || this.#closed) {
+			return;
+		}
+
+		const current = this.currentLayers.spatialLayer;
+		let lowest = -1;
+		let best = -1;
+		const cap = Math.min(this.preferredLayers!.spatialLayer, this.#bweSpatialLayer);
+
+		for (let s = 0; s < this.consumableRtpEncodings.length; s++) {
+			if (!this.#streamActive(s)) {
+				continue;
+			}
+			if (lowest < 0) {
+				lowest = s;
+			}
+			if (s <= cap) {
+				best = s;
+			}
+		}
+		if (lowest < 0) {
+			// Nothing active (yet): keep the target; the first packets update it.
+			return;
+		}
+
+		let target = best >= 0 ? best : lowest;
+
+		// Start low: the first stream forwarded is the lowest active one.
+		if (current < 0 || !this.#streamActive(current)) {
+			target = current < 0 ? lowest : target;
+		}
+		this.targetLayers = { spatialLayer: target, temporalLayer: this.temporalLayers - 1 };
+		if (target === this.#targetEncodingIdx) {
+			return;
+		}
+		this.#targetEncodingIdx = target;
+		if (target !== current && this.active) {
+			this.requestKeyFrame();
 		}
 	}
 
@@ -618,11 +725,17 @@ export class Consumer implements RequestHandler, EngineConsumer {
 		} else if (this.type === 'simulcast') {
 			stream = this.sendStreams[0]!;
 			if (encodingIdx !== this.currentLayers.spatialLayer) {
+				// Not started yet, or the target went quiet: re-pick among the active streams.
+				if (this.currentLayers.spatialLayer < 0 && !this.#streamActive(this.#targetEncodingIdx)) {
+					this.#updateTarget();
+				}
 				// Switch to the target stream on its key frame only.
 				if (encodingIdx !== this.#targetEncodingIdx || !isKeyFrame) {
 					return;
 				}
 				this.#switchStream(stream, packet, encodingIdx, now);
+				// Once started, aim at what the preferences and the allocation allow.
+				this.#updateTarget();
 			}
 		} else {
 			stream = this.sendStreams[0]!;
@@ -899,6 +1012,11 @@ export class Consumer implements RequestHandler, EngineConsumer {
 		this.owner.ctx.channel.emit(this.id, 'trace', { type, timestamp: Date.now(), direction, info });
 	}
 
+	/** The RTT (ms) the receiver's reports give for one of our SSRCs (0 when unknown). */
+	getRttMs(ssrc: number): number {
+		return this.#ssrcStream.get(ssrc)?.send.rttMs ?? 0;
+	}
+
 	/** Preferred layers within what the stream offers; no temporal layer means the highest. */
 	#clampLayers(layers: ConsumerLayers): { spatialLayer: number; temporalLayer: number } {
 		const spatialLayer = Math.max(0, Math.min(Math.floor(layers.spatialLayer), this.spatialLayers - 1));
@@ -909,4 +1027,16 @@ export class Consumer implements RequestHandler, EngineConsumer {
 
 		return { spatialLayer, temporalLayer };
 	}
+}
+
+/** Our transport-wide-cc extension id when the extension and 'transport-cc' feedback are negotiated, else 0. */
+function transportCcExtIdOf(rtpParameters: any): number {
+	const ext = (rtpParameters.headerExtensions ?? []).find(
+		(h: any) => h?.uri === TRANSPORT_CC_URI && typeof h.id === 'number' && h.id >= 1 && h.id <= 255,
+	);
+	const feedback = (rtpParameters.codecs ?? []).some((codec: any) =>
+		(codec?.rtcpFeedback ?? []).some((fb: any) => fb?.type === 'transport-cc'),
+	);
+
+	return ext !== undefined && feedback ? ext.id : 0;
 }

@@ -19,6 +19,10 @@ import { ReceiverReport } from '../../../proto/rtcp/receiverreport';
 import { SourceDescription, type SdesChunk } from '../../../proto/rtcp/sdes';
 import type { ReportBlock } from '../../../proto/rtcp/reportblock';
 import { RembCalculator } from '../../feedback/RembCalculator';
+import { TransportCcFeedbackGenerator } from '../../feedback/TransportCcFeedbackGenerator';
+import { getTransportSequenceNumber, setTransportSequenceNumber } from '../../../proto/rtp/transportCcExtension';
+import { SendSideBandwidthEstimator } from '../../bwe/SendSideBandwidthEstimator';
+import { distributeBitrate } from '../bwe/allocation';
 import { nowMs, type MediaTransport } from '../media';
 import { DataProducer } from '../DataProducer';
 import { DataConsumer } from '../DataConsumer';
@@ -61,6 +65,10 @@ type SctpState = 'new' | 'connecting' | 'connected' | 'failed' | 'closed';
 
 /** How often receiver and sender reports go out (mediasoup: at most 1 s for video). */
 const REPORT_INTERVAL_MS = 1000;
+/** Send-side estimator process() period (the estimator wants 25-100 ms). */
+const BWE_INTERVAL_MS = 50;
+/** Re-share the estimate at least this often (layer bitrates and stream activity change). */
+const ALLOCATION_INTERVAL_MS = 1000;
 /** NACK retries and key frame request timers (NACK_TIMER_INTERVAL_MS of the NackGenerator). */
 const FAST_INTERVAL_MS = 40;
 /** Keep RTCP datagrams under a safe MTU. */
@@ -149,12 +157,32 @@ export abstract class Transport implements EngineTransport, TransportOwner, Requ
 	#reportTimer: NodeJS.Timeout | undefined = undefined;
 	#fastTimer: NodeJS.Timeout | undefined = undefined;
 	#remb: RembCalculator | undefined = undefined;
+	/**
+	 * Receive side of transport-wide congestion control: arrival times of the packets carrying
+	 * the transport-wide sequence number, reported to the sender every ~100 ms
+	 * (draft-holmer-rmcat-transport-wide-cc-extensions-01 section 3.1), and the extension id we
+	 * read it at (the first producer that negotiated it; one id per BUNDLE transport).
+	 */
+	#tccFeedback: TransportCcFeedbackGenerator | undefined = undefined;
+	#tccRecvExtId = 0;
+	/**
+	 * Send side (WebRtcTransport): the transport-wide seq we stamp on consumer packets, the
+	 * estimator fed by the receiver's feedback, and its timer (process, allocation, trace).
+	 */
+	#bwe: SendSideBandwidthEstimator | undefined = undefined;
+	#bweTimer: NodeJS.Timeout | undefined = undefined;
+	#wideSeq = 0;
+	#lastAllocationMs = 0;
+	readonly #initialAvailableOutgoingBitrate: number | undefined;
+	/** Scratch for stamping outgoing packets. */
+	readonly #outPacket = new RtpPacket();
 
 	protected constructor(id: string, options: BaseTransportOptions, router: Router) {
 		this.id = id;
 		this.router = router;
 		this.ctx = router.ctx;
 		this.#direct = Boolean(options.direct);
+		this.#initialAvailableOutgoingBitrate = options.initialAvailableOutgoingBitrate;
 
 		if (options.enableSctp && !this.#direct) {
 			const OS = options.numSctpStreams?.OS ?? 1024;
@@ -287,6 +315,8 @@ export abstract class Transport implements EngineTransport, TransportOwner, Requ
 					}
 				}
 				this.#maxOutgoingBitrate = bitrate;
+				this.#bwe?.setMaxOutgoingBitrate(bitrate, nowMs());
+				this.#allocate(nowMs());
 
 				return undefined;
 			}
@@ -303,6 +333,8 @@ export abstract class Transport implements EngineTransport, TransportOwner, Requ
 					}
 				}
 				this.#minOutgoingBitrate = bitrate;
+				this.#bwe?.setMinOutgoingBitrate(bitrate, nowMs());
+				this.#allocate(nowMs());
 
 				return undefined;
 			}
@@ -503,6 +535,8 @@ export abstract class Transport implements EngineTransport, TransportOwner, Requ
 		this.ctx.channel.unregister(this.id);
 		clearInterval(this.#reportTimer);
 		clearInterval(this.#fastTimer);
+		clearInterval(this.#bweTimer);
+		this.#bweTimer = undefined;
 		this.#reportTimer = undefined;
 		this.#fastTimer = undefined;
 
@@ -632,9 +666,26 @@ export abstract class Transport implements EngineTransport, TransportOwner, Requ
 		return Buffer.allocUnsafe(length);
 	}
 
-	sendConsumerRtp(_consumerId: string, data: Buffer, length: number, isRtx: boolean): void {
+	sendConsumerRtp(consumerId: string, data: Buffer, length: number, isRtx: boolean): void {
 		if (this.closed) {
 			return;
+		}
+		if (this.#bwe !== undefined) {
+			const extId = (this.#consumers.get(consumerId)?.consumer as unknown as Consumer | undefined)?.transportCcExtId ?? 0;
+
+			if (extId !== 0) {
+				const packet = this.#outPacket.parse(data, length);
+
+				if (packet !== undefined) {
+					const seq = this.#wideSeq;
+
+					this.#wideSeq = (seq + 1) & 0xffff;
+					setTransportSequenceNumber(packet, extId, seq);
+					data = packet.buffer;
+					length = packet.length;
+					this.#bwe.onPacketSent(seq, length, nowMs());
+				}
+			}
 		}
 
 		const now = Date.now();
@@ -717,7 +768,16 @@ export abstract class Transport implements EngineTransport, TransportOwner, Requ
 	#receiveProducerPacket(producer: Producer, packet: RtpPacket): void {
 		const length = packet.length;
 		const now = nowMs();
+		// Read before the producer maps the extension ids to the router's.
+		const wideSeq =
+			this.#tccFeedback !== undefined && packet.extensionCount > 0
+				? getTransportSequenceNumber(packet, this.#tccRecvExtId)
+				: undefined;
 		const result = producer.receiveRtpPacket(packet, now);
+
+		if (wideSeq !== undefined) {
+			this.#onWideSeqReceived(wideSeq, now);
+		}
 
 		if (result === RECEIVED_MEDIA) {
 			this.#rtpBytesReceived += length;
@@ -729,6 +789,20 @@ export abstract class Transport implements EngineTransport, TransportOwner, Requ
 		}
 		if (producer.needsFastTimer) {
 			this.wakeFastTimer();
+		}
+	}
+
+	/** Every packet with a transport-wide seq counts (RTX and discarded ones too: they used the link). */
+	#onWideSeqReceived(wideSeq: number, now: number): void {
+		const generator = this.#tccFeedback!;
+		const early = generator.onPacket(wideSeq, now * 1000, now);
+		const feedback = early ?? generator.onTimer(now);
+
+		if (feedback.length === 0 || !this.connected) {
+			return;
+		}
+		for (const packet of feedback) {
+			this.sendRtcpData(packet.serialize());
 		}
 	}
 
@@ -791,6 +865,7 @@ export abstract class Transport implements EngineTransport, TransportOwner, Requ
 					for (const block of packet.reports) {
 						this.#ssrcConsumer.get(block.ssrc)?.receiveReportBlock(block, now);
 					}
+					this.#bweReportBlocks(packet.reports, now);
 					break;
 				}
 
@@ -798,8 +873,17 @@ export abstract class Transport implements EngineTransport, TransportOwner, Requ
 					for (const block of packet.reports) {
 						this.#ssrcConsumer.get(block.ssrc)?.receiveReportBlock(block, now);
 					}
+					this.#bweReportBlocks(packet.reports, now);
 					break;
 				}
+
+				case 'transport-cc':
+					this.#bwe?.onTransportCcFeedback(packet.getPacketResults(), now);
+					break;
+
+				case 'remb':
+					this.#bwe?.onRemb(packet.bitrate, now);
+					break;
 
 				case 'nack':
 					this.#ssrcConsumer.get(packet.mediaSsrc)?.receiveNack(packet, now);
@@ -820,6 +904,77 @@ export abstract class Transport implements EngineTransport, TransportOwner, Requ
 					break;
 			}
 		}
+	}
+
+	/** Loss (and RTT) of the streams we send, for the loss-based part of the estimate. */
+	#bweReportBlocks(blocks: readonly ReportBlock[], now: number): void {
+		if (this.#bwe === undefined) {
+			return;
+		}
+		for (const block of blocks) {
+			const consumer = this.#ssrcConsumer.get(block.ssrc);
+
+			if (consumer !== undefined) {
+				this.#bwe.onReceiverReport(block.fractionLost, consumer.getRttMs(block.ssrc), now);
+			}
+		}
+	}
+
+	/** WebRtcTransport: estimate the downlink (transport-wide seq, transport-cc/REMB). Kinds override. */
+	protected get sendSideBwe(): boolean {
+		return false;
+	}
+
+	#startBwe(): void {
+		if (this.#bwe !== undefined || !this.sendSideBwe || this.closed) {
+			return;
+		}
+		this.#bwe = new SendSideBandwidthEstimator({
+			initialAvailableOutgoingBitrate: this.#initialAvailableOutgoingBitrate,
+			minOutgoingBitrate: this.#minOutgoingBitrate || undefined,
+			maxOutgoingBitrate: this.#maxOutgoingBitrate,
+		});
+		this.#bweTimer = setInterval(() => this.#onBweTimer(), BWE_INTERVAL_MS);
+		this.#bweTimer.unref();
+	}
+
+	#onBweTimer(): void {
+		const bwe = this.#bwe;
+
+		if (this.closed || bwe === undefined || !this.connected) {
+			return;
+		}
+
+		const now = nowMs();
+
+		bwe.process(now);
+		// No pacer/padding prober yet: clusters are dropped (the estimate grows by AIMD).
+		while (bwe.popProbeCluster() !== undefined) {
+			// nothing
+		}
+		if (bwe.takeAvailableBitrateEvent(now)) {
+			this.#allocate(now);
+			if (this.#traceEventTypes.includes('bwe')) {
+				this.ctx.channel.emit(this.id, 'trace', { ...bwe.getTrace(now), timestamp: Date.now() });
+			}
+		} else if (now - this.#lastAllocationMs >= ALLOCATION_INTERVAL_MS) {
+			this.#allocate(now);
+		}
+	}
+
+	/** Shares the estimate among the consumers (layers) and tells the estimator what they want. */
+	#allocate(now: number): void {
+		const bwe = this.#bwe;
+
+		if (bwe === undefined) {
+			return;
+		}
+		this.#lastAllocationMs = now;
+
+		const consumers = [...this.#consumers.values()].map(({ consumer }) => consumer as unknown as Consumer);
+		const desired = distributeBitrate(bwe.getAvailableBitrate(), consumers, now);
+
+		bwe.setDesiredBitrate(desired, now);
 	}
 
 	/** The remote became known (connect(), or comedia learnt it): consumers start. */
@@ -976,8 +1131,18 @@ export abstract class Transport implements EngineTransport, TransportOwner, Requ
 		}
 		this.#learnHeaderExtensions(rtpParameters.headerExtensions);
 		this.#startReportTimer();
+
+		const tccExtId = transportCcExtId(rtpParameters);
+
+		if (tccExtId !== 0 && !this.#tccFeedback) {
+			this.#tccRecvExtId = tccExtId;
+			this.#tccFeedback = new TransportCcFeedbackGenerator({ senderSsrc: this.#rtcpSsrc, mediaSsrc: ssrcs[0] ?? 0 });
+		}
+		// REMB from incoming bitrate would cap the sender's own (transport-cc) estimate: libwebrtc
+		// takes REMB as an upper bound. With transport-cc, REMB only for setMaxIncomingBitrate.
 		if (
 			!this.#remb &&
+			!this.#tccFeedback &&
 			(rtpParameters.codecs ?? []).some((codec: any) =>
 				(codec.rtcpFeedback ?? []).some((fb: any) => fb.type === 'goog-remb'),
 			)
@@ -1024,6 +1189,7 @@ export abstract class Transport implements EngineTransport, TransportOwner, Requ
 
 		this.#consumers.set(consumerId, { consumer, ssrcs, rtxSsrcs });
 		this.#startReportTimer();
+		this.#startBwe();
 		// Consumers of a connected transport start at once (key frame wait, request).
 		if (this.connected) {
 			engineConsumer.onTransportConnected();
@@ -1136,6 +1302,23 @@ export abstract class Transport implements EngineTransport, TransportOwner, Requ
 			}
 		}
 	}
+}
+
+/** The transport-wide-cc extension id when both the extension and 'transport-cc' feedback were negotiated, else 0. */
+export function transportCcExtId(rtpParameters: any): number {
+	const ext = (Array.isArray(rtpParameters?.headerExtensions) ? rtpParameters.headerExtensions : []).find(
+		(h: any) => h?.uri === TRANSPORT_CC_URI && typeof h.id === 'number' && h.id >= 1 && h.id <= 255,
+	);
+
+	if (ext === undefined) {
+		return 0;
+	}
+
+	const feedback = (Array.isArray(rtpParameters?.codecs) ? rtpParameters.codecs : []).some((codec: any) =>
+		(codec?.rtcpFeedback ?? []).some((fb: any) => fb?.type === 'transport-cc'),
+	);
+
+	return feedback ? ext.id : 0;
 }
 
 function checkBitrate(bitrate: unknown): number {

@@ -622,6 +622,11 @@ export class WebRtcTransport extends Transport {
 		this.receiveRtcpData(packet);
 	}
 
+	/** Consumers here get transport-wide seq numbers and a send-side bandwidth estimate. */
+	protected override get sendSideBwe(): boolean {
+		return true;
+	}
+
 	/** Media goes out only with a selected ICE tuple and SRTP keys from a connected DTLS. */
 	override get connected(): boolean {
 		return this.#srtpSend !== undefined && this.#selected !== undefined && !this.closed;
