@@ -10,30 +10,10 @@ import { SCTP, createUdpTransport } from 'werift-sctp';
 import * as mediasoup from '../../src';
 import { enhancedOnce } from '../../src/api/enhancedEvents';
 import { enlargeSocketBuffers } from '../proto/sctp/udp-driver';
+import { msg, until } from './util';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const sctp = require('sctp');
-
-export function until(cond: () => boolean, ms: number, what: () => string): Promise<void> {
-	return new Promise((resolve, reject) => {
-		const t0 = Date.now();
-		const iv = setInterval(() => {
-			if (cond()) {
-				clearInterval(iv);
-				resolve();
-			} else if (Date.now() - t0 > ms) {
-				clearInterval(iv);
-				reject(new Error(`timeout after ${ms} ms: ${what()}`));
-			}
-		}, 5);
-	});
-}
-
-export function msg(i: number, size: number): Buffer {
-	const b = Buffer.alloc(size, i & 0xff);
-	b.writeUInt32BE(i, 0);
-	return b;
-}
 
 /** A router with a PlainTransport (SCTP on) connected to a local UDP socket, and a DirectTransport. */
 async function setup() {
