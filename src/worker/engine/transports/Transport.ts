@@ -737,6 +737,17 @@ export abstract class Transport implements EngineTransport, TransportOwner, Requ
 			return;
 		}
 
+		// Every packet with a transport-wide seq is reported, also those no producer takes
+		// (Chromium's padding probes on an RTX SSRC not learnt yet): unreported ones count as
+		// lost at the sender and sink its estimate. Read before the producer maps the ids.
+		if (this.#tccFeedback !== undefined && packet.extensionCount > 0) {
+			const wideSeq = getTransportSequenceNumber(packet, this.#tccRecvExtId);
+
+			if (wideSeq !== undefined) {
+				this.#onWideSeqReceived(wideSeq, nowMs());
+			}
+		}
+
 		const producer = this.#findProducer(packet);
 
 		if (producer === undefined) {
@@ -768,16 +779,7 @@ export abstract class Transport implements EngineTransport, TransportOwner, Requ
 	#receiveProducerPacket(producer: Producer, packet: RtpPacket): void {
 		const length = packet.length;
 		const now = nowMs();
-		// Read before the producer maps the extension ids to the router's.
-		const wideSeq =
-			this.#tccFeedback !== undefined && packet.extensionCount > 0
-				? getTransportSequenceNumber(packet, this.#tccRecvExtId)
-				: undefined;
 		const result = producer.receiveRtpPacket(packet, now);
-
-		if (wideSeq !== undefined) {
-			this.#onWideSeqReceived(wideSeq, now);
-		}
 
 		if (result === RECEIVED_MEDIA) {
 			this.#rtpBytesReceived += length;
