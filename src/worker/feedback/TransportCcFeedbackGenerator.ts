@@ -70,6 +70,21 @@ export class TransportCcFeedbackGenerator {
 		this.lastFeedbackMs = -Infinity;
 	}
 
+	/**
+	 * The media source SSRC of the next feedback. libwebrtc hands a transport-cc feedback only
+	 * to the RTP module whose SSRCs (media, RTX, FlexFEC) include it and drops it otherwise, so
+	 * 0 or an SSRC the sender does not own means no feedback at all: its congestion window
+	 * fills and pushback holds the encoder at 30 kbps. The SSRC of a packet just received is
+	 * always one of the sender's (mediasoup does the same).
+	 */
+	set mediaSsrc(ssrc: number) {
+		this.builder.mediaSsrc = ssrc >>> 0;
+	}
+
+	get mediaSsrc(): number {
+		return this.builder.mediaSsrc;
+	}
+
 	/** Sequence numbers waiting to be reported. */
 	get pendingCount(): number {
 		return this.started ? this.highestExt - this.nextExt + 1 : 0;

@@ -108,3 +108,15 @@ test('a jump beyond the window flushes what was pending and restarts', () => {
 	assert.equal(next[0].baseSequenceNumber, 20000);
 	assert.equal(next[0].packetStatusCount, 1);
 });
+
+test('the media SSRC field follows the latest packet (libwebrtc only takes feedback naming one of its SSRCs)', () => {
+	// Simulcast by RID: no SSRC is signalled, so the generator starts at 0; Chromium drops a
+	// transport-cc whose media SSRC is not registered with one of its RTP modules.
+	const g = new TransportCcFeedbackGenerator({ senderSsrc: 1 });
+	assert.equal(g.mediaSsrc, 0);
+	g.mediaSsrc = 0xdeadbeef;
+	g.onPacket(10, 1_000_000, 0);
+	const fbs = g.flush(10);
+	assert.equal(TransportCcFeedback.parse(fbs[0].serialize())!.mediaSsrc, 0xdeadbeef);
+	assert.equal(g.mediaSsrc, 0xdeadbeef);
+});

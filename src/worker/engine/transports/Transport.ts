@@ -744,6 +744,7 @@ export abstract class Transport implements EngineTransport, TransportOwner, Requ
 			const wideSeq = getTransportSequenceNumber(packet, this.#tccRecvExtId);
 
 			if (wideSeq !== undefined) {
+				this.#tccFeedback.mediaSsrc = packet.ssrc;
 				this.#onWideSeqReceived(wideSeq, nowMs());
 			}
 		}
