@@ -803,7 +803,7 @@ export class Consumer implements RequestHandler, EngineConsumer {
 		if (this.#traceRtp || (isKeyFrame && this.#traceKeyFrame)) {
 			this.#traceRtpPacket(buf, length, isKeyFrame, false);
 		}
-		media.sendConsumerRtp(this.id, buf, length, false);
+		media.sendConsumerRtp(this.id, buf, length, false, now);
 	}
 
 	// --- RTCP from the receiving endpoint ----------------------------------
@@ -867,12 +867,12 @@ export class Consumer implements RequestHandler, EngineConsumer {
 				const out = rtxEncapsulateInto(source, this.#rtxOut, rtxSsrc, stream.params.rtxPayloadType!, stream.rtxSeq, target);
 
 				stream.rtxSeq = (stream.rtxSeq + 1) & 0xffff;
-				media.sendConsumerRtp(this.id, out.buffer, out.length, true);
+				media.sendConsumerRtp(this.id, out.buffer, out.length, true, now);
 			} else {
 				const copy = media.allocRtpBuffer(item.length);
 
 				item.buffer.copy(copy, 0, 0, item.length);
-				media.sendConsumerRtp(this.id, copy, item.length, true);
+				media.sendConsumerRtp(this.id, copy, item.length, true, now);
 			}
 			stream.send.onPacketRetransmitted(item.length, item.sentTimes === 1, now);
 		}

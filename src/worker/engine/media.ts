@@ -9,9 +9,10 @@ export interface MediaTransport {
 	readonly connected: boolean;
 	/**
 	 * Sends an RTP packet of a consumer: `data[0 .. length)`, owned by the
-	 * callee from now on (it may encrypt or queue it).
+	 * callee until it returns (it may encrypt it, or send it from a reused scratch). `now` is
+	 * nowMs() of the packet being forwarded (read once, not per consumer).
 	 */
-	sendConsumerRtp(consumerId: string, data: Buffer, length: number, isRtx: boolean): void;
+	sendConsumerRtp(consumerId: string, data: Buffer, length: number, isRtx: boolean, now?: number): void;
 	/**
 	 * A buffer for an outgoing RTP packet of `length` bytes. A transport that
 	 * encrypts (copying) may hand out a reused scratch; others a fresh one.

@@ -22,6 +22,16 @@ export class UdpSocket {
 	readonly localPort: number;
 	onPacket: UdpPacketListener | undefined = undefined;
 	#closed = false;
+	/**
+	 * The one remote this socket talks to, once connectTo() was called (sockets of a
+	 * PlainTransport/PipeTransport: dedicated to one remote). `#connected` turns true when the
+	 * kernel has it: from then on send() goes without an address, which spares Node's per-packet
+	 * lookup of the address (a process.nextTick deferral even for a numeric IP) and the kernel's
+	 * per-datagram route lookup, and lets the datagram be copied out synchronously.
+	 */
+	#remoteIp: string | undefined = undefined;
+	#remotePort = 0;
+	#connected = false;
 
 	/** @private Use UdpSocket.bind(). */
 	constructor(socket: dgram.Socket) {
@@ -69,8 +79,52 @@ export class UdpSocket {
 		return this.#closed;
 	}
 
+	/**
+	 * Connects the socket to its only remote (a connected UDP socket also receives from that
+	 * remote only: callers must drop other sources anyway). Sends to other addresses stay
+	 * possible until the connect completes; after it they are dropped.
+	 */
+	connectTo(remoteIp: string, remotePort: number): void {
+		if (this.#closed || this.#remoteIp !== undefined) {
+			return;
+		}
+		this.#remoteIp = remoteIp;
+		this.#remotePort = remotePort;
+		try {
+			this.socket.connect(remotePort, remoteIp, () => {
+				if (!this.#closed) {
+					this.#connected = true;
+				}
+			});
+		} catch {
+			// Stay unconnected: addressed sends still work.
+			this.#remoteIp = undefined;
+		}
+	}
+
+	/** Whether send() goes out on a connected socket (synchronously copied when nothing is queued). */
+	get connected(): boolean {
+		return this.#connected;
+	}
+
+	/**
+	 * Whether a buffer given to an earlier send() may be written again: the socket is connected
+	 * (no deferred address lookup holds it) and libuv has no send queued (each one so far was
+	 * copied to the kernel synchronously by uv_udp_try_send).
+	 */
+	get sendBuffersFree(): boolean {
+		return this.#connected && this.socket.getSendQueueCount() === 0;
+	}
+
 	send(data: Uint8Array, remotePort: number, remoteIp: string): void {
 		if (this.#closed) {
+			return;
+		}
+		if (this.#connected) {
+			if (remotePort === this.#remotePort && remoteIp === this.#remoteIp) {
+				this.socket.send(data);
+			}
+
 			return;
 		}
 		this.socket.send(data, remotePort, remoteIp);
@@ -81,6 +135,7 @@ export class UdpSocket {
 			return;
 		}
 		this.#closed = true;
+		this.#connected = false;
 		this.onPacket = undefined;
 		try {
 			this.socket.close();

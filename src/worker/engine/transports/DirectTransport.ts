@@ -1,6 +1,7 @@
 import { WorkerLogger } from '../../logger';
 import type { Router } from '../Router';
 import { Transport } from './Transport';
+import { nowMs } from '../media';
 
 const logger = new WorkerLogger('DirectTransport');
 
@@ -52,12 +53,12 @@ export class DirectTransport extends Transport {
 	}
 
 	/** Consumer RTP goes to the application as the consumer's 'rtp' event (binary). */
-	override sendConsumerRtp(consumerId: string, data: Buffer, length: number, isRtx: boolean): void {
+	override sendConsumerRtp(consumerId: string, data: Buffer, length: number, isRtx: boolean, now: number = nowMs()): void {
 		if (this.closed) {
 			return;
 		}
-		super.sendConsumerRtp(consumerId, data, length, isRtx);
-		this.dataSent(length);
+		super.sendConsumerRtp(consumerId, data, length, isRtx, now);
+		this.dataSent(length, now);
 		this.ctx.channel.emit(consumerId, 'rtp', data.length === length ? data : data.subarray(0, length));
 	}
 

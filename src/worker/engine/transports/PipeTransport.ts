@@ -110,6 +110,7 @@ export class PipeTransport extends Transport {
 			this.#srtpRecv = new SrtpSession(PIPE_SRTP_CRYPTO_SUITE, remoteKey!);
 		}
 		this.#tuple = makeTuple(this.#localAddress(), this.#bound.socket.localPort, 'udp', ip, port);
+		this.#bound.socket.connectTo(ip, port);
 		this.onConnected();
 
 		return { tuple: this.#tuple };
@@ -194,8 +195,9 @@ export class PipeTransport extends Transport {
 		}
 	}
 
+	/** A reused scratch when nothing still holds it (SRTP copies; a connected socket with no send queued copied). */
 	override allocRtpBuffer(length: number): Buffer {
-		if (this.#srtpSend === undefined) {
+		if (this.#srtpSend === undefined && !this.#bound.socket.sendBuffersFree) {
 			return Buffer.allocUnsafe(length);
 		}
 		if (length > this.#scratch.length) {
@@ -206,7 +208,7 @@ export class PipeTransport extends Transport {
 		return this.#scratchViews[length] ?? (this.#scratchViews[length] = this.#scratch.subarray(0, length));
 	}
 
-	protected override sendRtpData(data: Buffer, length: number): void {
+	protected override sendRtpData(data: Buffer, length: number, now: number): void {
 		const tuple = this.#tuple;
 
 		if (tuple === undefined) {
@@ -226,7 +228,7 @@ export class PipeTransport extends Transport {
 			out = protectedPacket;
 		}
 		this.#bound.socket.send(out, tuple.remotePort!, tuple.remoteIp!);
-		this.dataSent(out.length);
+		this.dataSent(out.length, now);
 	}
 
 	protected override sendSctpData(packet: Buffer): void {

@@ -185,9 +185,11 @@ export class PlainTransport extends Transport {
 		}
 		if (tuple) {
 			this.#tuple = tuple;
+			this.#rtp.socket.connectTo(tuple.remoteIp!, tuple.remotePort!);
 		}
 		if (rtcpTuple) {
 			this.#rtcpTuple = rtcpTuple;
+			this.#rtcp!.socket.connectTo(rtcpTuple.remoteIp!, rtcpTuple.remotePort!);
 		}
 		if (this.connected) {
 			this.onConnected();
@@ -295,6 +297,7 @@ export class PlainTransport extends Transport {
 					remoteIp,
 					remotePort,
 				);
+				this.#rtcp!.socket.connectTo(remoteIp, remotePort);
 				this.notify('rtcptuple', { tuple: this.#rtcpTuple });
 
 				return true;
@@ -317,6 +320,7 @@ export class PlainTransport extends Transport {
 				return false;
 			}
 			this.#tuple = makeTuple(this.#localAddress(this.#rtp), this.#rtp.socket.localPort, 'udp', remoteIp, remotePort);
+			this.#rtp.socket.connectTo(remoteIp, remotePort);
 			this.notify('tuple', { tuple: this.#tuple });
 			if (this.connected) {
 				this.onConnected();
@@ -378,9 +382,13 @@ export class PlainTransport extends Transport {
 		return packet;
 	}
 
-	/** With SRTP the packet is copied by protect: the consumer may rewrite into a reused scratch. */
+	/**
+	 * A reused scratch when nothing can still hold the last one: with SRTP protect copies the
+	 * packet; without, the connected socket copied every earlier send to the kernel synchronously
+	 * (no libuv send queued). Otherwise a fresh buffer (the socket may still hold the last).
+	 */
 	override allocRtpBuffer(length: number): Buffer {
-		if (this.#srtpSend === undefined) {
+		if (this.#srtpSend === undefined && !this.#rtp.socket.sendBuffersFree) {
 			return Buffer.allocUnsafe(length);
 		}
 		if (length > this.#scratch.length) {
@@ -391,7 +399,7 @@ export class PlainTransport extends Transport {
 		return this.#scratchViews[length] ?? (this.#scratchViews[length] = this.#scratch.subarray(0, length));
 	}
 
-	protected override sendRtpData(data: Buffer, length: number): void {
+	protected override sendRtpData(data: Buffer, length: number, now: number): void {
 		const tuple = this.#tuple;
 
 		if (tuple === undefined || tuple.remoteIp === undefined) {
@@ -411,7 +419,7 @@ export class PlainTransport extends Transport {
 			out = protectedPacket;
 		}
 		this.#rtp.socket.send(out, tuple.remotePort!, tuple.remoteIp);
-		this.dataSent(out.length);
+		this.dataSent(out.length, now);
 	}
 
 	protected override sendSctpData(packet: Buffer): void {

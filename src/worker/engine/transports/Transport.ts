@@ -473,10 +473,11 @@ export abstract class Transport implements EngineTransport, TransportOwner, Requ
 
 	/** The fields every transport's stats have (mediasoup's BaseTransportStats). */
 	protected baseStats(): Record<string, unknown> {
-		const now = Date.now();
+		// The rate calculators run on nowMs() (what the packet path passes down).
+		const now = nowMs();
 		const stats: Record<string, unknown> = {
 			transportId: this.id,
-			timestamp: now,
+			timestamp: Date.now(),
 			sctpState: this.#sctp?.state,
 			bytesReceived: this.#bytesReceived,
 			recvBitrate: this.#recvRate.getRate(now),
@@ -510,13 +511,13 @@ export abstract class Transport implements EngineTransport, TransportOwner, Requ
 	/** Bytes arrived on any socket of this transport. */
 	protected dataReceived(length: number): void {
 		this.#bytesReceived += length;
-		this.#recvRate.update(length, Date.now());
+		this.#recvRate.update(length, nowMs());
 	}
 
 	/** Bytes sent on any socket of this transport. */
-	protected dataSent(length: number): void {
+	protected dataSent(length: number, now: number = nowMs()): void {
 		this.#bytesSent += length;
-		this.#sendRate.update(length, Date.now());
+		this.#sendRate.update(length, now);
 	}
 
 	/** Tell the application (an event on this transport's id). */
@@ -655,8 +656,11 @@ export abstract class Transport implements EngineTransport, TransportOwner, Requ
 		return false;
 	}
 
-	/** Puts an RTP packet on the wire (already counted); `data[0 .. length)` is ours to keep. Kinds override. */
-	protected sendRtpData(_data: Buffer, _length: number): void {}
+	/**
+	 * Puts an RTP packet on the wire (already counted); `data[0 .. length)` is ours until we
+	 * return (a reused scratch may be written again after). `now` is nowMs(). Kinds override.
+	 */
+	protected sendRtpData(_data: Buffer, _length: number, _now: number): void {}
 
 	/** Puts an RTCP datagram on the wire. Kinds override. */
 	protected sendRtcpData(_data: Buffer): void {}
@@ -666,7 +670,8 @@ export abstract class Transport implements EngineTransport, TransportOwner, Requ
 		return Buffer.allocUnsafe(length);
 	}
 
-	sendConsumerRtp(consumerId: string, data: Buffer, length: number, isRtx: boolean): void {
+	/** `now` (nowMs()) comes from the caller: one clock read per ingested packet, not per consumer. */
+	sendConsumerRtp(consumerId: string, data: Buffer, length: number, isRtx: boolean, now: number = nowMs()): void {
 		if (this.closed) {
 			return;
 		}
@@ -683,12 +688,10 @@ export abstract class Transport implements EngineTransport, TransportOwner, Requ
 					setTransportSequenceNumber(packet, extId, seq);
 					data = packet.buffer;
 					length = packet.length;
-					this.#bwe.onPacketSent(seq, length, nowMs());
+					this.#bwe.onPacketSent(seq, length, now);
 				}
 			}
 		}
-
-		const now = Date.now();
 
 		if (isRtx) {
 			this.#rtxBytesSent += length;
@@ -697,7 +700,7 @@ export abstract class Transport implements EngineTransport, TransportOwner, Requ
 			this.#rtpBytesSent += length;
 			this.#rtpSendRate.update(length, now);
 		}
-		this.sendRtpData(data, length);
+		this.sendRtpData(data, length, now);
 	}
 
 	sendRtcpFeedback(packet: RtcpPacket): void {

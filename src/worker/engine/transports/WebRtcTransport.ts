@@ -646,7 +646,7 @@ export class WebRtcTransport extends Transport {
 	#scratchViews: Buffer[] = [];
 
 	/** RTP to the peer: protected with SRTP, on the selected tuple; dropped before ICE and DTLS are up. */
-	protected override sendRtpData(data: Buffer, length: number): void {
+	protected override sendRtpData(data: Buffer, length: number, now: number): void {
 		const send = this.#srtpSend;
 		const selected = this.#selected;
 
@@ -662,7 +662,7 @@ export class WebRtcTransport extends Transport {
 			return;
 		}
 		this.counters.rtpPacketsSent++;
-		this.#sendOn(selected, protectedPacket);
+		this.#sendOn(selected, protectedPacket, now);
 	}
 
 	protected override sendRtcpData(data: Buffer): void {
@@ -690,13 +690,13 @@ export class WebRtcTransport extends Transport {
 		}
 	}
 
-	#sendOn(sink: IceSink, data: Uint8Array): void {
+	#sendOn(sink: IceSink, data: Uint8Array, now?: number): void {
 		if (sink.udp) {
 			sink.udp.send(data, sink.remotePort, sink.remoteIp);
 		} else {
 			sink.tcp!.send(data);
 		}
-		this.dataSent(data.length);
+		this.dataSent(data.length, now);
 	}
 
 	// --- dump and stats -----------------------------------------------------
