@@ -115,7 +115,7 @@ export class SendStream {
 		this.seq = new SeqManager(randomUint16());
 		// mediasoup keeps 2 s of video and 1 s of audio for retransmissions.
 		this.rtxBuffer = this.params.useNack
-			? new RetransmissionBuffer({ maxPackets: 2500, maxAgeMs: kind === 'video' ? 2000 : 1000 })
+			? new RetransmissionBuffer({ maxPackets: 2500, maxAgeMs: kind === 'video' ? 2000 : 1000, minAgeMs: 500 })
 			: undefined;
 		this.mappedSsrc = mappedSsrc;
 	}

@@ -10,6 +10,13 @@ import type { GenericNack } from '../../proto/rtcp/nack';
  * out; evicted buffers go back to the pool, so memory follows the real send rate and nothing is
  * allocated per packet once the pool is warm.
  *
+ * Memory (one buffer per consumer stream, so it multiplies by the fan-out): packets are kept
+ * only as long as the path needs them, `max(minAgeMs, RTT_FACTOR x RTT)` capped at `maxAgeMs`
+ * (the RTT is the last one `onNack*` was given; until then minAgeMs): a NACK comes about one RTT
+ * after the loss and its retries one RTT apart, so 2 s (mediasoup's fixed window) is kept only
+ * on paths slow enough to use it. The slot table grows with the packets held (from
+ * INITIAL_SLOTS up to `maxPackets`) and the pool keeps at most POOL_MAX spare buffers.
+ *
  * `onNack*` fills `resend` with the items to send again (oldest first) and `missing` with the
  * seqs it cannot serve (never stored, evicted, or too old). A packet resent less than one RTT
  * ago is not resent again (the first copy may still be in flight; mediasoup's rule), and goes
@@ -23,7 +30,17 @@ export interface RetransmissionBufferOptions {
 	maxAgeMs?: number;
 	/** Larger packets are not stored (mediasoup: the MTU). */
 	maxPacketSize?: number;
+	/**
+	 * Packets are kept at least this long whatever the RTT (at most maxAgeMs; the default,
+	 * maxAgeMs, keeps every packet maxAgeMs as mediasoup does). The engine uses 500 ms.
+	 */
+	minAgeMs?: number;
 }
+
+/** Packets are kept for this many RTTs (the first NACK and a few retries). */
+const RTT_FACTOR = 4;
+const INITIAL_SLOTS = 64;
+const POOL_MAX = 32;
 
 export const RETRANSMISSION_DEFAULT_RTT_MS = 100;
 
@@ -54,6 +71,9 @@ export class RetransmissionItem {
 export class RetransmissionBuffer {
 	readonly capacity: number;
 	readonly maxAgeMs: number;
+	readonly minAgeMs: number;
+	/** What packets are kept for now: max(minAgeMs, RTT_FACTOR x RTT), at most maxAgeMs. */
+	ageLimitMs: number;
 	readonly maxPacketSize: number;
 
 	/** Results of the last `onNack*` call (reused). */
@@ -61,9 +81,9 @@ export class RetransmissionBuffer {
 	readonly missing: number[];
 	readonly throttled: number[];
 
-	private readonly slots: (RetransmissionItem | null)[];
+	private slots: (RetransmissionItem | null)[];
 	private readonly pool: RetransmissionItem[];
-	private readonly mask: number;
+	private mask: number;
 	private started: boolean;
 	/** Extended seq of the newest stored packet, and of the oldest slot still considered. */
 	private newestExt: number;
@@ -79,13 +99,16 @@ export class RetransmissionBuffer {
 		let cap = 1;
 		while (cap < want) cap <<= 1;
 		this.capacity = cap;
-		this.mask = cap - 1;
 		this.maxAgeMs = options.maxAgeMs ?? 2000;
+		this.minAgeMs = Math.min(options.minAgeMs ?? this.maxAgeMs, this.maxAgeMs);
+		this.ageLimitMs = this.minAgeMs;
 		this.maxPacketSize = options.maxPacketSize ?? 1500;
 		this.resend = [];
 		this.missing = [];
 		this.throttled = [];
-		this.slots = new Array<RetransmissionItem | null>(cap).fill(null);
+		const slots = Math.min(cap, INITIAL_SLOTS);
+		this.slots = new Array<RetransmissionItem | null>(slots).fill(null);
+		this.mask = slots - 1;
 		this.pool = [];
 		this.started = false;
 		this.newestExt = 0;
@@ -125,6 +148,8 @@ export class RetransmissionBuffer {
 		}
 		this.evictOld(nowMs);
 		if (ext < this.oldestExt) this.oldestExt = ext;
+		// The held window no longer fits the table: double it (up to capacity).
+		while (this.newestExt - this.oldestExt >= this.slots.length && this.slots.length < this.capacity) this.grow();
 		const slot = ext & this.mask;
 		let item = this.slots[slot];
 		if (item === null) {
@@ -154,6 +179,7 @@ export class RetransmissionBuffer {
 
 	/** Answers a generic NACK, expanding each PID + BLP without allocating. */
 	onNack(nack: GenericNack, nowMs: number, rttMs: number): number {
+		this.setRtt(rttMs);
 		this.beginAnswer(nowMs);
 		const rtt = rttMs > 0 ? rttMs : RETRANSMISSION_DEFAULT_RTT_MS;
 		for (let e = 0; e < nack.entries.length; e++) {
@@ -166,6 +192,7 @@ export class RetransmissionBuffer {
 
 	/** Answers a list of requested seqs (e.g. `GenericNack.toSequenceNumbers()`). */
 	onNackSequenceNumbers(seqs: ArrayLike<number>, nowMs: number, rttMs: number): number {
+		this.setRtt(rttMs);
 		this.beginAnswer(nowMs);
 		const rtt = rttMs > 0 ? rttMs : RETRANSMISSION_DEFAULT_RTT_MS;
 		for (let k = 0; k < seqs.length; k++) this.answerOne(seqs[k] & 0xffff, nowMs, rtt);
@@ -179,6 +206,33 @@ export class RetransmissionBuffer {
 			if (item !== null) this.release(i, item);
 		}
 		this.started = false;
+	}
+
+	/** Keeps packets for RTT_FACTOR RTTs (within [minAgeMs, maxAgeMs]). */
+	setRtt(rttMs: number): void {
+		if (rttMs > 0) {
+			this.ageLimitMs = Math.min(this.maxAgeMs, Math.max(this.minAgeMs, RTT_FACTOR * rttMs));
+		}
+	}
+
+	private grow(): void {
+		const old = this.slots;
+		const size = old.length * 2;
+		const slots = new Array<RetransmissionItem | null>(size).fill(null);
+		const mask = size - 1;
+		for (let i = 0; i < old.length; i++) {
+			const item = old[i];
+			if (item === null || item === undefined) continue;
+			if (item.seq >= this.oldestExt && item.seq <= this.newestExt) {
+				slots[item.seq & mask] = item;
+			} else {
+				// Left behind by a count eviction that jumped over it: drop it now.
+				item.valid = false;
+				this.size--;
+			}
+		}
+		this.slots = slots;
+		this.mask = mask;
 	}
 
 	private beginAnswer(nowMs: number): void {
@@ -213,7 +267,7 @@ export class RetransmissionBuffer {
 
 	/** Evicts from the oldest end while items are older than maxAgeMs. */
 	private evictOld(nowMs: number): void {
-		const limit = nowMs - this.maxAgeMs;
+		const limit = nowMs - this.ageLimitMs;
 		while (this.oldestExt <= this.newestExt && this.size > 0) {
 			const slot = this.oldestExt & this.mask;
 			const item = this.slots[slot];
@@ -227,7 +281,7 @@ export class RetransmissionBuffer {
 
 	/** Evicts every slot with extended seq < `limit` (the count bound). */
 	private evictBefore(limit: number): void {
-		if (limit - this.oldestExt > this.capacity) this.oldestExt = limit - this.capacity;
+		if (limit - this.oldestExt > this.slots.length) this.oldestExt = limit - this.slots.length;
 		while (this.oldestExt < limit) {
 			const slot = this.oldestExt & this.mask;
 			const item = this.slots[slot];
@@ -239,7 +293,7 @@ export class RetransmissionBuffer {
 	private release(slot: number, item: RetransmissionItem): void {
 		item.valid = false;
 		this.slots[slot] = null;
-		this.pool.push(item);
+		if (this.pool.length < POOL_MAX) this.pool.push(item);
 		this.size--;
 	}
 }

@@ -114,3 +114,21 @@ test('steady state allocates no new items (pool reuse)', () => {
 	}
 	assert.ok(seen.size <= 102, `distinct buffers ${seen.size}`);
 });
+
+test('minAgeMs: packets kept for 4 RTTs within [minAgeMs, maxAgeMs]; the slot table grows as needed', () => {
+	const buf = new RetransmissionBuffer({ maxAgeMs: 2000, minAgeMs: 500, maxPackets: 2500 });
+	assert.equal(buf.ageLimitMs, 500, 'no RTT yet: minAgeMs');
+	for (let s = 0; s < 300; s++) buf.store(s, pkt(s), 100, s * 5); // 0 .. 1495 ms
+	assert.equal(buf.get(299, 1495)!.seq, 299, 'the table grew past its first 64 slots');
+	buf.onNackSequenceNumbers([190, 200, 299], 1500, 0);
+	assert.deepEqual(buf.missing, [190], 'stored at 950 ms: older than 500 ms at 1500');
+	assert.deepEqual(seqsOf(buf), [200, 299]);
+	buf.setRtt(300);
+	assert.equal(buf.ageLimitMs, 1200, '4 x RTT');
+	buf.setRtt(1000);
+	assert.equal(buf.ageLimitMs, 2000, 'capped at maxAgeMs');
+	for (let s = 300; s < 700; s++) buf.store(s, pkt(s), 100, s * 5); // .. 3495 ms
+	buf.onNackSequenceNumbers([300, 310], 3501, 1000);
+	assert.deepEqual(buf.missing, [300], 'stored at 1500 ms: over 2000 ms old');
+	assert.deepEqual(seqsOf(buf), [310]);
+});
