@@ -11,7 +11,7 @@ import type { ReportBlock } from '../../proto/rtcp/reportblock';
 import type { RtcpPacket } from '../../proto/rtcp/compound';
 import { SdesChunk, SdesItem, SDES_CNAME } from '../../proto/rtcp/sdes';
 import { RtpStreamSend } from '../feedback/RtpStreamSend';
-import { RetransmissionBuffer } from '../feedback/RetransmissionBuffer';
+import { RetransmissionBuffer, type RetransmissionItem } from '../feedback/RetransmissionBuffer';
 import { SeqManager } from './SeqManager';
 import { TRANSPORT_CC_URI, consumerExtensionMap, type ConsumerExtensionMap } from './rtpHeaderExtensions';
 import { isMediaTransport, nowMs, type MediaTransport } from './media';
@@ -35,6 +35,8 @@ export type ConsumerData = {
 	ignoreDtx?: boolean;
 };
 
+/** Where a packet kept by reference is rebuilt for a resend (used before the next one). */
+let resendScratch = Buffer.allocUnsafe(2048);
 const TRACE_EVENT_TYPES: readonly string[] = ['rtp', 'keyframe', 'nack', 'pli', 'fir'];
 
 // Codecs whose key frames the worker recognises: a (re)starting video stream waits for one.
@@ -799,7 +801,8 @@ export class Consumer implements RequestHandler, EngineConsumer {
 		stream.lastOutTs = ts;
 		stream.lastOutMs = now;
 		stream.send.onPacketSent(ts, length, now);
-		stream.rtxBuffer?.store(outSeq, buf, length, now);
+		// By reference to the packet as it arrived (copied once for all consumers of it).
+		stream.rtxBuffer?.storeShared(outSeq, ts, packet.buffer, packet.length, now);
 		if (this.#traceRtp || (isKeyFrame && this.#traceKeyFrame)) {
 			this.#traceRtpPacket(buf, length, isKeyFrame, false);
 		}
@@ -853,6 +856,10 @@ export class Consumer implements RequestHandler, EngineConsumer {
 		}
 		buffer.onNack(nack, now, stream.send.rttMs);
 		for (const item of buffer.resend) {
+			if (item.shared !== null && !this.#rebuildForResend(stream, item)) {
+				continue;
+			}
+
 			const rtxSsrc = stream.params.rtxSsrc;
 
 			if (rtxSsrc !== undefined) {
@@ -876,6 +883,62 @@ export class Consumer implements RequestHandler, EngineConsumer {
 			}
 			stream.send.onPacketRetransmitted(item.length, item.sentTimes === 1, now);
 		}
+	}
+
+	/**
+	 * Rewrites a packet kept by reference (storeShared) as this consumer sent it: seq, timestamp
+	 * and SSRC, header extension ids and MID, into a scratch the caller uses before the next one.
+	 */
+	#rebuildForResend(stream: SendStream, item: RetransmissionItem): boolean {
+		const shared = item.shared!;
+
+		if (!RetransmissionBuffer.sharedValid(item)) {
+			return false;
+		}
+
+		let length = shared.length;
+
+		if (resendScratch.length < length) {
+			resendScratch = Buffer.allocUnsafe(length * 2);
+		}
+
+		let buf: Buffer = resendScratch.subarray(0, length);
+
+		shared.buffer.copy(buf, 0, 0, length);
+
+		const seq = item.seq & 0xffff;
+		const ts = item.timestamp;
+		const ssrc = stream.params.ssrc;
+
+		buf[2] = seq >>> 8;
+		buf[3] = seq & 0xff;
+		buf[4] = ts >>> 24;
+		buf[5] = (ts >>> 16) & 0xff;
+		buf[6] = (ts >>> 8) & 0xff;
+		buf[7] = ts & 0xff;
+		buf[8] = ssrc >>> 24;
+		buf[9] = (ssrc >>> 16) & 0xff;
+		buf[10] = (ssrc >>> 8) & 0xff;
+		buf[11] = ssrc & 0xff;
+		if (!this.#ext.identity || this.#mid !== undefined) {
+			const out = this.#out.parse(buf, length);
+
+			if (out === undefined) {
+				return false;
+			}
+			if (!this.#ext.identity) {
+				out.remapExtensionIds(this.#ext.table);
+			}
+			if (this.#mid !== undefined) {
+				setStringExtension(out, this.#ext.mid, this.#mid);
+			}
+			buf = out.buffer;
+			length = out.length;
+		}
+		item.buffer = buf;
+		item.length = length;
+
+		return true;
 	}
 
 	/** PLI (RFC 4585 6.3.1) or FIR (RFC 5104 4.3.1) from the receiver. */

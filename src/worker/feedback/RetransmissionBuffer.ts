@@ -44,7 +44,137 @@ const POOL_MAX = 32;
 
 export const RETRANSMISSION_DEFAULT_RTT_MS = 100;
 
-/** One stored packet. Its bytes are `buffer[0 .. length)`; treat them as read-only. */
+const EMPTY = Buffer.alloc(0);
+
+/** One packet as it arrived (before any consumer rewrote it), shared by every consumer of it. */
+export class SharedPacket {
+	buffer: Buffer;
+	length: number;
+	/** Bumped each time the slot is reused: a consumer's reference holds the generation it saw. */
+	gen: number;
+	storedAtMs: number;
+
+	constructor(buffer: Buffer) {
+		this.buffer = buffer;
+		this.length = 0;
+		this.gen = 0;
+		this.storedAtMs = 0;
+	}
+}
+
+/**
+ * Worker-wide store of ingested packets for retransmission: a packet forwarded to N consumers
+ * is copied once here (by the first consumer that keeps it) instead of once per consumer; each
+ * consumer keeps only its seq -> (packet, generation, timestamp) entry and rewrites the header
+ * when it resends. Packets live `maxAgeMs` (the longest any consumer keeps, mediasoup's 2 s) in
+ * arrival order, then their buffers are reused.
+ */
+export class SharedPacketStore {
+	readonly maxAgeMs: number;
+	readonly maxPacketSize: number;
+	private fifo: (SharedPacket | null)[];
+	private head: number;
+	private count: number;
+	private readonly pool: SharedPacket[];
+	private last: SharedPacket | null;
+	private lastSource: Uint8Array | null;
+	private lastLength: number;
+	private lastKey: number;
+	private lastSsrc: number;
+
+	constructor(maxAgeMs = 2000, maxPacketSize = 1500) {
+		this.maxAgeMs = maxAgeMs;
+		this.maxPacketSize = maxPacketSize;
+		this.fifo = new Array<SharedPacket | null>(256).fill(null);
+		this.head = 0;
+		this.count = 0;
+		this.pool = [];
+		this.last = null;
+		this.lastSource = null;
+		this.lastLength = 0;
+		this.lastKey = -1;
+		this.lastSsrc = 0;
+	}
+
+	/**
+	 * The shared copy of `data[0 .. length)` (an RTP packet): the one made for the previous call
+	 * when it is the same packet (consumers of one packet are called one after the other), else a
+	 * new copy. Undefined when too big.
+	 */
+	retain(data: Uint8Array, length: number, nowMs: number): SharedPacket | undefined {
+		if (length > this.maxPacketSize || length < 12) {
+			return undefined;
+		}
+		// Same source buffer, length, seq and timestamp low bits and SSRC: the same packet.
+		const key = (data[2]! << 24) | (data[3]! << 16) | (data[6]! << 8) | data[7]!;
+		const ssrc = (data[8]! << 24) | (data[9]! << 16) | (data[10]! << 8) | data[11]!;
+		const last = this.last;
+		if (
+			last !== null &&
+			data === this.lastSource &&
+			length === this.lastLength &&
+			key === this.lastKey &&
+			ssrc === this.lastSsrc &&
+			last.storedAtMs === nowMs
+		) {
+			return last;
+		}
+		this.evictOld(nowMs);
+		if (this.count === this.fifo.length) this.grow();
+		const packet = this.pool.pop() ?? new SharedPacket(Buffer.allocUnsafe(this.maxPacketSize));
+		packet.buffer.set(length === data.length ? data : data.subarray(0, length), 0);
+		packet.length = length;
+		packet.gen++;
+		packet.storedAtMs = nowMs;
+		this.fifo[(this.head + this.count) & (this.fifo.length - 1)] = packet;
+		this.count++;
+		this.last = packet;
+		this.lastSource = data;
+		this.lastLength = length;
+		this.lastKey = key;
+		this.lastSsrc = ssrc;
+		return packet;
+	}
+
+	/** Packets held now. */
+	get size(): number {
+		return this.count;
+	}
+
+	private evictOld(nowMs: number): void {
+		const limit = nowMs - this.maxAgeMs;
+		const mask = this.fifo.length - 1;
+		while (this.count > 0) {
+			const packet = this.fifo[this.head]!;
+			if (packet.storedAtMs >= limit) return;
+			this.fifo[this.head] = null;
+			this.head = (this.head + 1) & mask;
+			this.count--;
+			// Invalidate references consumers still hold before the buffer is reused.
+			packet.gen++;
+			if (packet === this.last) this.last = null;
+			if (this.pool.length < 256) this.pool.push(packet);
+		}
+	}
+
+	private grow(): void {
+		const old = this.fifo;
+		const fifo = new Array<SharedPacket | null>(old.length * 2).fill(null);
+		for (let i = 0; i < this.count; i++) fifo[i] = old[(this.head + i) & (old.length - 1)]!;
+		this.fifo = fifo;
+		this.head = 0;
+	}
+}
+
+/** The worker's store (one per process: consumers of every router share it). */
+export const sharedPacketStore = new SharedPacketStore();
+
+/**
+ * One stored packet. Its bytes are `buffer[0 .. length)`; treat them as read-only. Stored with
+ * storeShared(), the bytes are those of the packet as it arrived (`shared`, while its
+ * generation is still `sharedGen`): the owner rewrites them (seq, `timestamp`, SSRC, header
+ * extensions) into a buffer of its own before resending, and sets `buffer`/`length`.
+ */
 export class RetransmissionItem {
 	seq: number;
 	buffer: Buffer;
@@ -56,9 +186,16 @@ export class RetransmissionItem {
 	sentTimes: number;
 	/** False once evicted; an evicted item may be reused for another packet. */
 	valid: boolean;
+	shared: SharedPacket | null;
+	sharedGen: number;
+	/** RTP timestamp as sent (storeShared). */
+	timestamp: number;
 
 	constructor(buffer: Buffer) {
 		this.seq = 0;
+		this.shared = null;
+		this.sharedGen = 0;
+		this.timestamp = 0;
 		this.buffer = buffer;
 		this.length = 0;
 		this.storedAtMs = 0;
@@ -127,6 +264,41 @@ export class RetransmissionBuffer {
 			this.packetsTooBig++;
 			return false;
 		}
+		const item = this.acquire(seq, nowMs, true);
+		if (item === undefined) return false;
+		item.buffer.set(length === data.length ? data : data.subarray(0, length), 0);
+		item.length = length;
+		item.shared = null;
+		return true;
+	}
+
+	/**
+	 * Keeps a sent packet by reference to the shared copy of the packet it was made from
+	 * (`source[0 .. length)` as the producer got it; `sharedPacketStore` copies it once for all
+	 * consumers), with the seq and RTP timestamp it was sent with.
+	 */
+	storeShared(seq: number, timestamp: number, source: Uint8Array, length: number, nowMs: number): boolean {
+		const shared = sharedPacketStore.retain(source, length, nowMs);
+		if (shared === undefined) {
+			this.packetsTooBig++;
+			return false;
+		}
+		const item = this.acquire(seq, nowMs, false);
+		if (item === undefined) return false;
+		item.buffer = EMPTY;
+		item.shared = shared;
+		item.sharedGen = shared.gen;
+		item.timestamp = timestamp;
+		item.length = shared.length;
+		return true;
+	}
+
+	/** Whether the shared copy of a storeShared() item is still there. */
+	static sharedValid(item: RetransmissionItem): boolean {
+		return item.shared !== null && item.shared.gen === item.sharedGen;
+	}
+
+	private acquire(seq: number, nowMs: number, withBuffer: boolean): RetransmissionItem | undefined {
 		seq &= 0xffff;
 		let ext: number;
 		if (!this.started) {
@@ -143,7 +315,7 @@ export class RetransmissionBuffer {
 				// Slots that fall out of the seq window are evicted by count.
 				this.evictBefore(ext - this.capacity + 1);
 			} else if (ext <= this.newestExt - this.capacity) {
-				return false;
+				return undefined;
 			}
 		}
 		this.evictOld(nowMs);
@@ -153,18 +325,19 @@ export class RetransmissionBuffer {
 		const slot = ext & this.mask;
 		let item = this.slots[slot];
 		if (item === null) {
-			item = this.pool.pop() ?? new RetransmissionItem(Buffer.allocUnsafe(this.maxPacketSize));
+			item = this.pool.pop() ?? new RetransmissionItem(withBuffer ? Buffer.allocUnsafe(this.maxPacketSize) : EMPTY);
 			this.slots[slot] = item;
 			this.size++;
 		}
+		if (withBuffer && item.buffer.length < this.maxPacketSize) {
+			item.buffer = Buffer.allocUnsafe(this.maxPacketSize);
+		}
 		item.seq = ext;
-		item.buffer.set(length === data.length ? data : data.subarray(0, length), 0);
-		item.length = length;
 		item.storedAtMs = nowMs;
 		item.resentAtMs = 0;
 		item.sentTimes = 0;
 		item.valid = true;
-		return true;
+		return item;
 	}
 
 	/** The stored packet with this 16-bit seq, if any (and not too old). */
@@ -292,6 +465,11 @@ export class RetransmissionBuffer {
 
 	private release(slot: number, item: RetransmissionItem): void {
 		item.valid = false;
+		if (item.shared !== null) {
+			// Its buffer was a resend scratch, not its own.
+			item.buffer = EMPTY;
+			item.shared = null;
+		}
 		this.slots[slot] = null;
 		if (this.pool.length < POOL_MAX) this.pool.push(item);
 		this.size--;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { GenericNack } from '../../../src/proto/rtcp/nack';
-import { RetransmissionBuffer } from '../../../src/worker/feedback/RetransmissionBuffer';
+import { RetransmissionBuffer, sharedPacketStore } from '../../../src/worker/feedback/RetransmissionBuffer';
 
 function pkt(seq: number, size = 100): Buffer {
 	const b = Buffer.alloc(size, seq & 0xff);
@@ -131,4 +131,28 @@ test('minAgeMs: packets kept for 4 RTTs within [minAgeMs, maxAgeMs]; the slot ta
 	buf.onNackSequenceNumbers([300, 310], 3501, 1000);
 	assert.deepEqual(buf.missing, [300], 'stored at 1500 ms: over 2000 ms old');
 	assert.deepEqual(seqsOf(buf), [310]);
+});
+
+test('storeShared: consumers of one packet share one copy, keep their own seq and timestamp; gone after 2 s', () => {
+	const a = new RetransmissionBuffer({ maxAgeMs: 2000, minAgeMs: 2000 });
+	const b = new RetransmissionBuffer({ maxAgeMs: 2000, minAgeMs: 2000 });
+	const t0 = 1e9;
+	const before = sharedPacketStore.size;
+	for (let s = 0; s < 10; s++) {
+		const p = pkt(s, 300);
+		a.storeShared(1000 + s, 5000 + s, p, 300, t0 + s);
+		b.storeShared(7000 + s, 9000 + s, p, 300, t0 + s);
+	}
+	assert.equal(sharedPacketStore.size - before, 10, 'one copy per packet');
+	const ia = a.get(1003, t0 + 10)!;
+	const ib = b.get(7003, t0 + 10)!;
+	assert.equal(ia.shared, ib.shared);
+	assert.equal(ia.timestamp, 5003);
+	assert.equal(ib.timestamp, 9003);
+	assert.ok(RetransmissionBuffer.sharedValid(ia));
+	assert.equal(ia.shared!.buffer.readUInt16BE(2), 3, 'the packet as it arrived');
+	// 2 s later the store reuses the buffers: references held longer see another generation.
+	const held = a.get(1003, t0 + 10)!;
+	for (let s = 0; s < 10; s++) sharedPacketStore.retain(pkt(100 + s, 300), 300, t0 + 2100 + s);
+	assert.equal(RetransmissionBuffer.sharedValid(held), false);
 });
