@@ -267,6 +267,12 @@ export class SendSideBandwidthEstimator {
 		this.lastSentMs = sendMs;
 	}
 
+	/** The packet just reported sent with `seq` was a probe of cluster `probeClusterId`. */
+	markProbe(seq: number, probeClusterId: number): void {
+		const slot = seq & 0xffff;
+		if (this.slotState[slot] === SLOT_SENT) this.clusterIds[slot] = probeClusterId;
+	}
+
 	/** One transport-cc feedback (results in sequence order, as getPacketResults() gives them). */
 	onTransportCcFeedback(results: ArrayLike<PacketResultLike>, nowMs: number): void {
 		this.transportCcSeen = true;

@@ -688,7 +688,9 @@ export class Consumer implements RequestHandler, EngineConsumer {
 		}
 		this.#targetEncodingIdx = target;
 		if (target !== current && this.active) {
-			this.requestKeyFrame();
+			// The switch waits for this key frame: keep asking until it comes (a sender may
+			// ignore one request, e.g. Chromium within 300 ms of the last one).
+			this.requestKeyFrame(true);
 		}
 	}
 
@@ -807,6 +809,48 @@ export class Consumer implements RequestHandler, EngineConsumer {
 			this.#traceRtpPacket(buf, length, isKeyFrame, false);
 		}
 		media.sendConsumerRtp(this.id, buf, length, false, now);
+	}
+
+	/**
+	 * A padding-only RTX packet (RFC 3550 5.1 P bit, RFC 4588 own sequence space) on the current
+	 * stream's RTX SSRC for the transport's bandwidth prober, as libwebrtc pads: the receiver
+	 * drops it after counting it in transport-cc. Only the transport-wide seq extension (stamped
+	 * by the transport). Undefined when this consumer cannot carry probes (no RTX, no
+	 * transport-cc, not sending).
+	 */
+	buildProbePadding(paddingLength: number, media: MediaTransport): { buffer: Buffer; length: number } | undefined {
+		const stream = this.type === 'pipe' ? undefined : this.sendStreams[0];
+
+		if (
+			stream === undefined ||
+			this.kind !== 'video' ||
+			this.transportCcExtId === 0 ||
+			this.transportCcExtId > 14 ||
+			stream.params.rtxSsrc === undefined ||
+			stream.lastOutMs === 0 ||
+			!this.active
+		) {
+			return undefined;
+		}
+
+		const pad = Math.max(1, Math.min(255, paddingLength));
+		const length = 12 + 8 + pad;
+		const buf = media.allocRtpBuffer(length);
+
+		buf.fill(0, 0, length);
+		buf[0] = 0x80 | 0x20 | 0x10; // V=2, P, X
+		buf[1] = stream.params.rtxPayloadType! & 0x7f;
+		buf.writeUInt16BE(stream.rtxSeq, 2);
+		stream.rtxSeq = (stream.rtxSeq + 1) & 0xffff;
+		buf.writeUInt32BE(stream.lastOutTs >>> 0, 4);
+		buf.writeUInt32BE(stream.params.rtxSsrc >>> 0, 8);
+		// RFC 8285 one-byte header: the transport-wide seq (2 bytes), then zero padding.
+		buf.writeUInt16BE(0xbede, 12);
+		buf.writeUInt16BE(1, 14);
+		buf[16] = (this.transportCcExtId << 4) | 1;
+		buf[length - 1] = pad;
+
+		return { buffer: buf, length };
 	}
 
 	// --- RTCP from the receiving endpoint ----------------------------------
@@ -957,13 +1001,16 @@ export class Consumer implements RequestHandler, EngineConsumer {
 		}
 	}
 
-	/** Ask the producer for a key frame of every stream this consumer forwards (video only). */
-	requestKeyFrame(): void {
+	/**
+	 * Ask the producer for a key frame of every stream this consumer forwards (video only).
+	 * `untilKeyFrame`: the producer retries until it comes.
+	 */
+	requestKeyFrame(untilKeyFrame = false): void {
 		if (this.kind !== 'video' || !this.#producer) {
 			return;
 		}
 		for (const stream of this.sendStreams) {
-			this.#requestKeyFrameFor(stream);
+			this.#requestKeyFrameFor(stream, untilKeyFrame);
 		}
 	}
 
@@ -990,7 +1037,7 @@ export class Consumer implements RequestHandler, EngineConsumer {
 		logger.debug(`consumer closed [id:${this.id}]`, 'info');
 	}
 
-	#requestKeyFrameFor(stream: SendStream): void {
+	#requestKeyFrameFor(stream: SendStream, untilKeyFrame = false): void {
 		if (this.kind !== 'video' || !this.#producer) {
 			return;
 		}
@@ -1000,7 +1047,7 @@ export class Consumer implements RequestHandler, EngineConsumer {
 		if (this.type === 'simulcast') {
 			mappedSsrc = this.consumableRtpEncodings[this.#targetEncodingIdx]?.ssrc ?? mappedSsrc;
 		}
-		this.#producer.requestKeyFrame(mappedSsrc);
+		this.#producer.requestKeyFrame(mappedSsrc, false, untilKeyFrame);
 	}
 
 	#onPaused(): void {

@@ -754,9 +754,10 @@ export class Producer implements EngineProducer, RequestHandler {
 	/**
 	 * A consumer needs a key frame of the stream with this mapped SSRC (its
 	 * consumer resumed, switched, or its receiver sent PLI/FIR). `force`: ask
-	 * even if a request is pending (resume), as mediasoup's ForceKeyFrameNeeded.
+	 * even if a request is pending (resume), as mediasoup's ForceKeyFrameNeeded. `untilKeyFrame`:
+	 * retry until the key frame comes (a simulcast switch waits for it).
 	 */
-	requestKeyFrame(mappedSsrc: number, force = false): void {
+	requestKeyFrame(mappedSsrc: number, force = false, untilKeyFrame = false): void {
 		const kf = this.#keyFrames;
 		const stream = this.#mappedSsrcStream.get(mappedSsrc);
 
@@ -765,7 +766,7 @@ export class Producer implements EngineProducer, RequestHandler {
 		}
 
 		const now = nowMs();
-		const request = force ? kf.forceRequest(stream.ssrc, now) : kf.request(stream.ssrc, now);
+		const request = force ? kf.forceRequest(stream.ssrc, now) : kf.request(stream.ssrc, now, untilKeyFrame);
 
 		if (request) {
 			this.#sendKeyFrameRequest(request);

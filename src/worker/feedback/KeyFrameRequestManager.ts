@@ -9,6 +9,10 @@ import { PictureLossIndication } from '../../proto/rtcp/pli';
  *   another ask is retried once if no key frame came within `retryTimeoutMs`.
  * - With `keyFrameRequestDelay` > 0 (the producer option), after a request the SSRC is quiet
  *   for that long: asks in between are coalesced into one request sent when the delay ends.
+ * - `request(ssrc, now, true)` (a simulcast consumer waiting to switch to that stream) also
+ *   retries at every timeout until the key frame comes: the sender may ignore a request (libwebrtc
+ *   drops a PLI within 300 ms of the previous key frame request, whatever SSRC it named) and
+ *   nothing else would ask again.
  * - `onKeyFrame(ssrc)` (a key frame arrived) clears the pending request.
  *
  * PLI vs FIR follows the codec's rtcpFeedback ('nack pli' preferred over 'ccm fir', as
@@ -44,6 +48,7 @@ class SsrcState {
 	pending: boolean;
 	pendingUntilMs: number;
 	retryOnTimeout: boolean;
+	untilKeyFrame: boolean;
 	delaying: boolean;
 	delayUntilMs: number;
 	delayedRequest: boolean;
@@ -57,6 +62,7 @@ class SsrcState {
 		this.pending = false;
 		this.pendingUntilMs = 0;
 		this.retryOnTimeout = false;
+		this.untilKeyFrame = false;
 		this.delaying = false;
 		this.delayUntilMs = 0;
 		this.delayedRequest = false;
@@ -99,10 +105,14 @@ export class KeyFrameRequestManager {
 		this.streams.delete(ssrc >>> 0);
 	}
 
-	/** A consumer needs a key frame from `ssrc`: the request to send now, or undefined. */
-	request(ssrc: number, nowMs: number): KeyFrameRequest | undefined {
+	/**
+	 * A consumer needs a key frame from `ssrc`: the request to send now, or undefined.
+	 * `untilKeyFrame`: retry at every timeout until the key frame comes (a waiting switch).
+	 */
+	request(ssrc: number, nowMs: number, untilKeyFrame = false): KeyFrameRequest | undefined {
 		const s = this.streams.get(ssrc >>> 0);
 		if (s === undefined || s.kind === null) return undefined;
+		if (untilKeyFrame) s.untilKeyFrame = true;
 		if (this.keyFrameRequestDelay > 0) {
 			if (s.delaying && nowMs < s.delayUntilMs) {
 				s.delayedRequest = true;
@@ -147,6 +157,7 @@ export class KeyFrameRequestManager {
 		if (s === undefined) return;
 		s.pending = false;
 		s.retryOnTimeout = false;
+		s.untilKeyFrame = false;
 	}
 
 	/**
@@ -167,7 +178,7 @@ export class KeyFrameRequestManager {
 				}
 			}
 			if (s.pending && nowMs >= s.pendingUntilMs) {
-				if (!s.retryOnTimeout) {
+				if (!s.retryOnTimeout && !s.untilKeyFrame) {
 					s.pending = false;
 				} else {
 					// Best effort in case the PLI/FIR was lost; no further retry.

@@ -113,3 +113,26 @@ test('forceRequest sends even while pending, and makes the timeout retry', () =>
 	m.removeStream(3);
 	assert.equal(m.hasPending, false);
 });
+
+test('untilKeyFrame (a simulcast switch waiting): an ignored request is retried at every timeout until the key frame comes', () => {
+	// Chromium drops a PLI within 300 ms of the previous key frame request (any SSRC): after a
+	// fast climb to layer 2 the PLI for layer 0 was ignored, nobody asked again and the switch
+	// down never happened.
+	const m = new KeyFrameRequestManager();
+	m.addStream(1, 'pli');
+	m.addStream(2, 'pli');
+	assert.ok(m.request(2, 0), 'the layer 2 request');
+	m.onKeyFrame(2, 40);
+	assert.ok(m.request(1, 250, true), 'the layer 0 request (ignored by the sender)');
+	assert.deepEqual(m.onTimer(250 + KEY_FRAME_RETRY_TIMEOUT_MS - 1), []);
+	assert.deepEqual(m.onTimer(250 + KEY_FRAME_RETRY_TIMEOUT_MS).map((r) => r.ssrc), [1], 'retried without a second ask');
+	assert.deepEqual(m.onTimer(250 + 2 * KEY_FRAME_RETRY_TIMEOUT_MS).map((r) => r.ssrc), [1], 'and again');
+	assert.equal(m.hasPending, true);
+	m.onKeyFrame(1, 2300);
+	assert.deepEqual(m.onTimer(250 + 3 * KEY_FRAME_RETRY_TIMEOUT_MS), [], 'the key frame ends the retries');
+	assert.equal(m.hasPending, false);
+	// A later plain request is dropped at timeout again.
+	assert.ok(m.request(1, 5000));
+	assert.deepEqual(m.onTimer(5000 + KEY_FRAME_RETRY_TIMEOUT_MS), []);
+	assert.equal(m.getCounts(1).pliCount, 4);
+});

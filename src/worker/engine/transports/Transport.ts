@@ -22,6 +22,7 @@ import { RembCalculator } from '../../feedback/RembCalculator';
 import { TransportCcFeedbackGenerator } from '../../feedback/TransportCcFeedbackGenerator';
 import { getTransportSequenceNumber, setTransportSequenceNumber } from '../../../proto/rtp/transportCcExtension';
 import { SendSideBandwidthEstimator } from '../../bwe/SendSideBandwidthEstimator';
+import type { ProbeClusterSpec } from '../../bwe/ProbeBitrateEstimator';
 import { distributeBitrate } from '../bwe/allocation';
 import { nowMs, type MediaTransport } from '../media';
 import { DataProducer } from '../DataProducer';
@@ -67,6 +68,9 @@ type SctpState = 'new' | 'connecting' | 'connected' | 'failed' | 'closed';
 const REPORT_INTERVAL_MS = 1000;
 /** Send-side estimator process() period (the estimator wants 25-100 ms). */
 const BWE_INTERVAL_MS = 50;
+const PROBE_INTERVAL_MS = 5;
+const PROBE_PADDING_BYTES = 240;
+const MAX_PROBES_PER_TICK = 20;
 /** Re-share the estimate at least this often (layer bitrates and stream activity change). */
 const ALLOCATION_INTERVAL_MS = 1000;
 /** NACK retries and key frame request timers (NACK_TIMER_INTERVAL_MS of the NackGenerator). */
@@ -171,6 +175,9 @@ export abstract class Transport implements EngineTransport, TransportOwner, Requ
 	 */
 	#bwe: SendSideBandwidthEstimator | undefined = undefined;
 	#bweTimer: NodeJS.Timeout | undefined = undefined;
+	#probeTimer: NodeJS.Timeout | undefined = undefined;
+	#probeClusters: { spec: ProbeClusterSpec; bytes: number; probes: number; startMs: number }[] = [];
+	#desiredBitrate = 0;
 	#wideSeq = 0;
 	#lastAllocationMs = 0;
 	readonly #initialAvailableOutgoingBitrate: number | undefined;
@@ -538,6 +545,8 @@ export abstract class Transport implements EngineTransport, TransportOwner, Requ
 		clearInterval(this.#fastTimer);
 		clearInterval(this.#bweTimer);
 		this.#bweTimer = undefined;
+		clearInterval(this.#probeTimer);
+		this.#probeTimer = undefined;
 		this.#reportTimer = undefined;
 		this.#fastTimer = undefined;
 
@@ -953,10 +962,19 @@ export abstract class Transport implements EngineTransport, TransportOwner, Requ
 
 		const now = nowMs();
 
-		bwe.process(now);
-		// No pacer/padding prober yet: clusters are dropped (the estimate grows by AIMD).
-		while (bwe.popProbeCluster() !== undefined) {
-			// nothing
+		// Consumers held below what they want (a simulcast layer that does not fit): the estimate
+		// cannot grow past 1.5 x what is delivered without probes, so this counts as
+		// application-limited for the probe controller's periodic probing.
+		bwe.process(now, this.#desiredBitrate > bwe.getAvailableBitrate());
+
+		let cluster: ProbeClusterSpec | undefined;
+
+		while ((cluster = bwe.popProbeCluster()) !== undefined) {
+			this.#probeClusters.push({ spec: cluster, bytes: 0, probes: 0, startMs: -1 });
+		}
+		if (this.#probeClusters.length > 0 && this.#probeTimer === undefined) {
+			this.#probeTimer = setInterval(() => this.#onProbeTimer(), PROBE_INTERVAL_MS);
+			this.#probeTimer.unref();
 		}
 		if (bwe.takeAvailableBitrateEvent(now)) {
 			this.#allocate(now);
@@ -966,6 +984,80 @@ export abstract class Transport implements EngineTransport, TransportOwner, Requ
 		} else if (now - this.#lastAllocationMs >= ALLOCATION_INTERVAL_MS) {
 			this.#allocate(now);
 		}
+	}
+
+	/**
+	 * The prober (libwebrtc's BitrateProber, with padding only): sends each probe cluster's
+	 * bytes at its bitrate as padding-only RTX packets of a video consumer, paced by a short
+	 * timer, each marked with its cluster id so the estimator reads the rate the receiver saw.
+	 */
+	#onProbeTimer(): void {
+		const bwe = this.#bwe;
+		const queue = this.#probeClusters;
+		const now = nowMs();
+
+		if (this.closed || bwe === undefined || !this.connected || queue.length === 0) {
+			queue.length = 0;
+			clearInterval(this.#probeTimer);
+			this.#probeTimer = undefined;
+
+			return;
+		}
+
+		const cluster = queue[0]!;
+
+		if (cluster.startMs < 0) {
+			cluster.startMs = now;
+		}
+
+		// Bytes due by the end of this tick at the cluster's rate.
+		const due = (cluster.spec.bitrate * (now - cluster.startMs + PROBE_INTERVAL_MS)) / 8000;
+		let sent = 0;
+
+		while (
+			cluster.bytes < due &&
+			(cluster.probes < cluster.spec.minProbes || cluster.bytes < cluster.spec.minBytes) &&
+			sent < MAX_PROBES_PER_TICK
+		) {
+			const size = this.#sendProbe(cluster.spec.id);
+
+			if (size === 0) {
+				// Nothing can carry padding (no video consumer with RTX and transport-cc).
+				queue.length = 0;
+
+				return;
+			}
+			cluster.bytes += size;
+			cluster.probes++;
+			sent++;
+		}
+		if (cluster.probes >= cluster.spec.minProbes && cluster.bytes >= cluster.spec.minBytes) {
+			queue.shift();
+		} else if (now - cluster.startMs > 1000) {
+			// Timers starved: a cluster older than the estimator's window is of no use.
+			queue.shift();
+		}
+	}
+
+	/** One padding probe on the first consumer able to carry it; its size, 0 when none is. */
+	#sendProbe(clusterId: number): number {
+		for (const { consumer } of this.#consumers.values()) {
+			const engineConsumer = consumer as unknown as Consumer;
+			const probe = engineConsumer.buildProbePadding(PROBE_PADDING_BYTES, this as unknown as MediaTransport);
+
+			if (probe !== undefined) {
+				const seq = this.#wideSeq;
+
+				this.sendConsumerRtp(engineConsumer.id, probe.buffer, probe.length, true);
+				if (this.#wideSeq !== seq) {
+					this.#bwe?.markProbe(seq, clusterId);
+				}
+
+				return probe.length;
+			}
+		}
+
+		return 0;
 	}
 
 	/** Shares the estimate among the consumers (layers) and tells the estimator what they want. */
@@ -980,6 +1072,7 @@ export abstract class Transport implements EngineTransport, TransportOwner, Requ
 		const consumers = [...this.#consumers.values()].map(({ consumer }) => consumer as unknown as Consumer);
 		const desired = distributeBitrate(bwe.getAvailableBitrate(), consumers, now);
 
+		this.#desiredBitrate = desired;
 		bwe.setDesiredBitrate(desired, now);
 	}
 
