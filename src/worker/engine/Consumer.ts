@@ -179,6 +179,12 @@ export class SendStream {
 	}
 }
 
+/** mediasoup-client's 'probator' consumer (RTP_PROBATOR_SSRC / RTP_PROBATOR_CODEC_PAYLOAD_TYPE). */
+const PROBATION_SSRC = 1234;
+const PROBATION_PAYLOAD_TYPE = 127;
+/** One sequence space for probation packets in this worker (one probator SSRC per receiver). */
+let probationSeq = Math.floor(Math.random() * 0x10000);
+
 /**
  * A consumer in the worker: its parameters, the pause state of itself and of
  * its producer, priority, preferred layers (simulcast/SVC) and its send
@@ -812,11 +818,12 @@ export class Consumer implements RequestHandler, EngineConsumer {
 	}
 
 	/**
-	 * A padding-only RTX packet (RFC 3550 5.1 P bit, RFC 4588 own sequence space) on the current
-	 * stream's RTX SSRC for the transport's bandwidth prober, as libwebrtc pads: the receiver
-	 * drops it after counting it in transport-cc. Only the transport-wide seq extension (stamped
-	 * by the transport). Undefined when this consumer cannot carry probes (no RTX, no
-	 * transport-cc, not sending).
+	 * A padding-only packet (RFC 3550 5.1 P bit) for the transport's bandwidth prober, sent as
+	 * mediasoup sends its probation packets: SSRC 1234 and payload type 127, which
+	 * mediasoup-client signals as its 'probator' consumer once a video consumer exists. The
+	 * receiver counts it in transport-cc and then drops it, so it never shows in the stats of
+	 * this consumer's stream. Only the transport-wide seq extension (stamped by the transport).
+	 * Undefined when this consumer cannot carry probes (no transport-cc, not sending).
 	 */
 	buildProbePadding(paddingLength: number, media: MediaTransport): { buffer: Buffer; length: number } | undefined {
 		const stream = this.type === 'pipe' ? undefined : this.sendStreams[0];
@@ -826,7 +833,6 @@ export class Consumer implements RequestHandler, EngineConsumer {
 			this.kind !== 'video' ||
 			this.transportCcExtId === 0 ||
 			this.transportCcExtId > 14 ||
-			stream.params.rtxSsrc === undefined ||
 			stream.lastOutMs === 0 ||
 			!this.active
 		) {
@@ -839,11 +845,11 @@ export class Consumer implements RequestHandler, EngineConsumer {
 
 		buf.fill(0, 0, length);
 		buf[0] = 0x80 | 0x20 | 0x10; // V=2, P, X
-		buf[1] = stream.params.rtxPayloadType! & 0x7f;
-		buf.writeUInt16BE(stream.rtxSeq, 2);
-		stream.rtxSeq = (stream.rtxSeq + 1) & 0xffff;
+		buf[1] = PROBATION_PAYLOAD_TYPE;
+		buf.writeUInt16BE(probationSeq, 2);
+		probationSeq = (probationSeq + 1) & 0xffff;
 		buf.writeUInt32BE(stream.lastOutTs >>> 0, 4);
-		buf.writeUInt32BE(stream.params.rtxSsrc >>> 0, 8);
+		buf.writeUInt32BE(PROBATION_SSRC, 8);
 		// RFC 8285 one-byte header: the transport-wide seq (2 bytes), then zero padding.
 		buf.writeUInt16BE(0xbede, 12);
 		buf.writeUInt16BE(1, 14);
