@@ -3,21 +3,9 @@
 
 import * as assert from 'node:assert/strict';
 
-/** mulberry32: small, fast, reproducible. */
-export function prng(seed: number): () => number {
-	let a = seed >>> 0;
+import { prng } from '../../helpers/prng';
 
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-
-		let t = a;
-
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
+export { prng };
 
 /**
  * Wraps bytes so that any read or write outside [0, length), and any property other than

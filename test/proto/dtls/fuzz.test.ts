@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DtlsEndpoint, type DtlsEvent } from '../../../src/proto/dtls/index.js';
 import { drainEvents, ecCertificate, runPair } from './helpers.js';
-import { Prng } from './prng.js';
+import { Prng } from '../../helpers/prng.js';
 
 const cert = ecCertificate();
 const cert2 = ecCertificate();

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DtlsEndpoint, type DtlsEvent, type DtlsLocalCertificate } from '../../../src/proto/dtls/index.js';
 import { generateCertificate } from '../../../src/worker/certificate.js';
-import { Prng } from './prng.js';
+import { Prng } from '../../helpers/prng.js';
 
 export function ecCertificate(): DtlsLocalCertificate {
 	return generateCertificate();

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { HandshakeReassembler, encodeHandshakeHeader, fragmentMessage, parseHandshakeFragments } from '../../../src/proto/dtls/index.js';
-import { Prng } from './prng.js';
+import { Prng } from '../../helpers/prng.js';
 
 test('several fragments in one record payload', () => {
 	const body = Buffer.from('0123456789abcdef');

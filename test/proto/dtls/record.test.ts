@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createDecipheriv } from 'node:crypto';
 import { GcmRecordCipher, ReplayWindow, encodePlainRecord, parseRecords } from '../../../src/proto/dtls/index.js';
-import { Prng } from './prng.js';
+import { Prng } from '../../helpers/prng.js';
 
 test('several records per datagram, 48-bit sequence numbers', () => {
 	const a = encodePlainRecord(22, 0xfefd, 0, 2 ** 48 - 1, Buffer.from('one'));

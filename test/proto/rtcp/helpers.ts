@@ -1,16 +1,6 @@
 import assert from 'node:assert/strict';
 
-/** Seeded PRNG (mulberry32) so every random test is reproducible. */
-export function prng(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
+export { prng } from '../../helpers/prng';
 
 export function randInt(rand: () => number, maxExclusive: number): number {
 	return Math.floor(rand() * maxExclusive);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { ExtensionForm, RtpPacket, rtxDecapsulate, rtxEncapsulate } from '../../../src/proto/rtp';
 import { classifyPacket } from '../../../src/proto/demux';
 import { encodeModel, randomModel } from './generate';
-import { Prng } from './prng';
+import { Prng } from '../../helpers/prng';
 
 /** Every offset the packet reports lies inside `buffer[0 .. length)`, and they tile it. */
 function checkInvariants(p: RtpPacket, input: Buffer): void {

@@ -1,4 +1,4 @@
-import { Prng } from './prng';
+import { Prng } from '../../helpers/prng';
 
 /** A random valid RTP packet as plain fields, and an encoder written apart from RtpPacket. */
 export interface PacketModel {

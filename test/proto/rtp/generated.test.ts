@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ExtensionForm, RtpPacket, rtxDecapsulate, rtxEncapsulate } from '../../../src/proto/rtp';
 import { encodeModel, PacketModel, randomModel } from './generate';
-import { Prng } from './prng';
+import { Prng } from '../../helpers/prng';
 
 function assertMatches(p: RtpPacket, m: PacketModel, what: string): void {
 	assert.equal(p.marker, m.marker, what);

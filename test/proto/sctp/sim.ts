@@ -1,16 +1,9 @@
 /** Test helpers: a seeded PRNG and an in-memory lossy link between two associations, in simulated time. */
 import type { SctpAssociation } from '../../../src/proto/sctp';
 
-export function prng(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
+import { prng } from '../../helpers/prng';
+
+export { prng };
 
 export interface LinkOptions {
 	seed?: number;

@@ -11,18 +11,8 @@ import {
 	parseStunMessage,
 } from '../../../src/proto/stun';
 import { sampleIPv4Response, sampleIPv6Response, sampleLongTermRequest, sampleRequest } from './vectors';
+import { prng } from '../../helpers/prng';
 
-// mulberry32: small seeded PRNG so any failure is reproducible from the seed and index.
-function prng(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 const SEED = 0x5eed5747;
 const COUNT = 120_000;

@@ -13,16 +13,9 @@ import type { SendSideBandwidthEstimator } from '../../../src/worker/bwe/SendSid
 import type { ProbeClusterSpec } from '../../../src/worker/bwe/ProbeBitrateEstimator';
 import { TransportCcFeedbackGenerator } from '../../../src/worker/feedback/TransportCcFeedbackGenerator';
 
-export function mulberry32(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
+import { prng as mulberry32 } from '../../helpers/prng';
+
+export { mulberry32 };
 
 export interface LinkConfig {
 	/** Bits per second, or a function of simulated time (ms). */

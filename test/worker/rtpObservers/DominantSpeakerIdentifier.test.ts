@@ -20,22 +20,7 @@ import {
 	activityScore,
 	binomialCoefficient,
 } from '../../../src/worker/audio/DominantSpeakerIdentifier';
-
-/** mulberry32: small seeded PRNG, so every run is the same. */
-function prng(seed: number): () => number {
-	let a = seed >>> 0;
-
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-
-		let t = a;
-
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
+import { prng } from '../../helpers/prng';
 
 type Script = (id: string, t: number) => 'talk' | 'quiet' | 'dtx';
 

@@ -34,3 +34,9 @@ export class Prng {
 		return b;
 	}
 }
+
+/** The same generator as a function returning floats in [0, 1), for tests that take `() => number`. */
+export function prng(seed: number): () => number {
+	const p = new Prng(seed);
+	return () => p.u32() / 4294967296;
+}
