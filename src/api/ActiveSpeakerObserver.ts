@@ -1,4 +1,5 @@
 import { Logger } from './Logger';
+import { logListenerErrors } from './entityUtils';
 import { RtpObserver, type RtpObserverConstructorOptions } from './RtpObserver';
 import type { AppData } from './types';
 import type {
@@ -21,9 +22,7 @@ export class ActiveSpeakerObserver<ActiveSpeakerObserverAppData extends AppData 
 		super(options);
 
 		this.#handleWorkerNotifications();
-		this.on('listenererror', (eventName, error) => {
-			logger.error(`event listener threw an error [eventName:${String(eventName)}]:`, error);
-		});
+		logListenerErrors(this, logger);
 	}
 
 	get type(): 'activespeaker' {

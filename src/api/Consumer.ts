@@ -1,5 +1,6 @@
 import { EnhancedEventEmitter } from './enhancedEvents';
 import { Logger } from './Logger';
+import { logListenerErrors, checkTraceEventTypes } from './entityUtils';
 import type { Channel } from './Channel';
 import { InvalidStateError } from './errors';
 import type { AppData } from './types';
@@ -87,9 +88,7 @@ export class Consumer<ConsumerAppData extends AppData = AppData> extends Enhance
 		this.#appData = appData ?? ({} as ConsumerAppData);
 
 		this.#handleWorkerNotifications();
-		this.on('listenererror', (eventName, error) => {
-			logger.error(`event listener threw an error [eventName:${String(eventName)}]:`, error);
-		});
+		logListenerErrors(this, logger);
 	}
 
 	get id(): string {
@@ -294,12 +293,7 @@ export class Consumer<ConsumerAppData extends AppData = AppData> extends Enhance
 	async enableTraceEvent(types: ConsumerTraceEventType[] = []): Promise<void> {
 		logger.debug('enableTraceEvent()');
 
-		if (!Array.isArray(types)) {
-			throw new TypeError('types must be an array');
-		}
-		if (types.find((type) => typeof type !== 'string')) {
-			throw new TypeError('every type must be a string');
-		}
+		checkTraceEventTypes(types);
 		this.#assertOpen();
 
 		const validTypes = types.filter((type) => {

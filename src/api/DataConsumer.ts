@@ -1,5 +1,6 @@
 import { EnhancedEventEmitter } from './enhancedEvents';
 import { Logger } from './Logger';
+import { logListenerErrors } from './entityUtils';
 import type { Channel } from './Channel';
 import { InvalidStateError } from './errors';
 import { encodeDataMessage } from './DataProducer';
@@ -74,9 +75,7 @@ export class DataConsumer<DataConsumerAppData extends AppData = AppData> extends
 		this.#appData = appData ?? ({} as DataConsumerAppData);
 
 		this.#handleWorkerNotifications();
-		this.on('listenererror', (eventName, error) => {
-			logger.error(`event listener threw an error [eventName:${String(eventName)}]:`, error);
-		});
+		logListenerErrors(this, logger);
 	}
 
 	get id(): string {

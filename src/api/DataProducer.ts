@@ -1,5 +1,6 @@
 import { EnhancedEventEmitter } from './enhancedEvents';
 import { Logger } from './Logger';
+import { logListenerErrors } from './entityUtils';
 import type { Channel } from './Channel';
 import { InvalidStateError } from './errors';
 import type { AppData } from './types';
@@ -101,9 +102,7 @@ export class DataProducer<DataProducerAppData extends AppData = AppData> extends
 		this.#paused = Boolean(paused);
 		this.#appData = appData ?? ({} as DataProducerAppData);
 
-		this.on('listenererror', (eventName, error) => {
-			logger.error(`event listener threw an error [eventName:${String(eventName)}]:`, error);
-		});
+		logListenerErrors(this, logger);
 	}
 
 	get id(): string {

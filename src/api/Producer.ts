@@ -1,5 +1,6 @@
 import { EnhancedEventEmitter } from './enhancedEvents';
 import { Logger } from './Logger';
+import { logListenerErrors, checkTraceEventTypes } from './entityUtils';
 import type { Channel } from './Channel';
 import { InvalidStateError } from './errors';
 import type { AppData } from './types';
@@ -73,9 +74,7 @@ export class Producer<ProducerAppData extends AppData = AppData> extends Enhance
 		this.#appData = appData ?? ({} as ProducerAppData);
 
 		this.#handleWorkerNotifications();
-		this.on('listenererror', (eventName, error) => {
-			logger.error(`event listener threw an error [eventName:${String(eventName)}]:`, error);
-		});
+		logListenerErrors(this, logger);
 	}
 
 	get id(): string {
@@ -210,12 +209,7 @@ export class Producer<ProducerAppData extends AppData = AppData> extends Enhance
 	async enableTraceEvent(types: ProducerTraceEventType[] = []): Promise<void> {
 		logger.debug('enableTraceEvent()');
 
-		if (!Array.isArray(types)) {
-			throw new TypeError('types must be an array');
-		}
-		if (types.find((type) => typeof type !== 'string')) {
-			throw new TypeError('every type must be a string');
-		}
+		checkTraceEventTypes(types);
 		this.#assertOpen();
 
 		// Unknown types are dropped (with a warning), as mediasoup does.

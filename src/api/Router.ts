@@ -1,5 +1,6 @@
 import { EnhancedEventEmitter } from './enhancedEvents';
 import { Logger } from './Logger';
+import { logListenerErrors } from './entityUtils';
 import type { Channel } from './Channel';
 import { InvalidStateError } from './errors';
 import { checkAppData, clone, generateUUIDv4 } from './utils';
@@ -97,9 +98,7 @@ export class Router<RouterAppData extends AppData = AppData> extends EnhancedEve
 			assertOpen: () => this.#assertOpen(),
 		};
 
-		this.on('listenererror', (eventName, error) => {
-			logger.error(`event listener threw an error [eventName:${String(eventName)}]:`, error);
-		});
+		logListenerErrors(this, logger);
 	}
 
 	get id(): string {

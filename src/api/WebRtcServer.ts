@@ -1,5 +1,6 @@
 import { EnhancedEventEmitter } from './enhancedEvents';
 import { Logger } from './Logger';
+import { logListenerErrors } from './entityUtils';
 import type { Channel } from './Channel';
 import { InvalidStateError } from './errors';
 import type { WebRtcTransport } from './WebRtcTransport';
@@ -38,9 +39,7 @@ export class WebRtcServer<WebRtcServerAppData extends AppData = AppData> extends
 		this.#channel = channel;
 		this.#appData = appData ?? ({} as WebRtcServerAppData);
 
-		this.on('listenererror', (eventName, error) => {
-			logger.error(`event listener threw an error [eventName:${String(eventName)}]:`, error);
-		});
+		logListenerErrors(this, logger);
 	}
 
 	get id(): string {

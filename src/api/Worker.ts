@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import { EnhancedEventEmitter } from './enhancedEvents';
 import { Logger } from './Logger';
+import { logListenerErrors } from './entityUtils';
 import { Channel } from './Channel';
 import { InvalidStateError } from './errors';
 import { checkAppData, clone, generateUUIDv4 } from './utils';
@@ -187,9 +188,7 @@ export class Worker<WorkerAppData extends AppData = AppData> extends EnhancedEve
 			}
 		});
 
-		this.on('listenererror', (eventName, error) => {
-			logger.error(`event listener threw an error [eventName:${String(eventName)}]:`, error);
-		});
+		logListenerErrors(this, logger);
 	}
 
 	get pid(): number {
