@@ -3,7 +3,7 @@ import { Logger } from './Logger';
 import { Transport, type TransportConstructorOptions } from './Transport';
 import { checkAppData } from './utils';
 import * as ortc from '../ortc';
-import { checkIp, checkSrtpParameters } from './transportUtils';
+import { checkConnectSrtpParameters, checkIp, isPort, srtpParametersToWire } from './transportUtils';
 import type { Consumer } from './Consumer';
 import type {
 	PipeConsumerOptions,
@@ -113,16 +113,12 @@ export class PipeTransport<PipeTransportAppData extends AppData = AppData> exten
 		logger.debug('connect()');
 		this.assertOpen();
 
-		if (!this.#data.srtpParameters && srtpParameters !== undefined) {
-			throw new TypeError('invalid srtpParameters (SRTP not enabled)');
-		} else if (this.#data.srtpParameters) {
-			// A pipe transport always uses AEAD_AES_256_GCM.
-			checkSrtpParameters(srtpParameters!, ['AEAD_AES_256_GCM']);
-		}
+		// A pipe transport always uses AEAD_AES_256_GCM.
+		checkConnectSrtpParameters(Boolean(this.#data.srtpParameters), srtpParameters, ['AEAD_AES_256_GCM']);
 
 		checkIp(ip, 'ip');
 
-		if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) {
+		if (!isPort(port, false)) {
 			throw new TypeError('missing or invalid port');
 		}
 
@@ -132,9 +128,7 @@ export class PipeTransport<PipeTransportAppData extends AppData = AppData> exten
 			{
 				ip,
 				port,
-				srtpParameters: srtpParameters
-					? { cryptoSuite: srtpParameters.cryptoSuite, keyBase64: srtpParameters.keyBase64 }
-					: undefined,
+				srtpParameters: srtpParametersToWire(srtpParameters),
 			},
 		);
 

@@ -1,7 +1,13 @@
 import { EnhancedEventEmitter } from './enhancedEvents';
 import { Logger } from './Logger';
 import { Transport, type TransportConstructorOptions } from './Transport';
-import { ALL_SRTP_CRYPTO_SUITES, checkIp, checkSrtpParameters } from './transportUtils';
+import {
+	ALL_SRTP_CRYPTO_SUITES,
+	checkConnectSrtpParameters,
+	checkIp,
+	isPort,
+	srtpParametersToWire,
+} from './transportUtils';
 import type {
 	PlainTransportDump,
 	PlainTransportEvents,
@@ -123,16 +129,12 @@ export class PlainTransport<PlainTransportAppData extends AppData = AppData> ext
 		this.assertOpen();
 
 		// The same checks the worker makes, so a wrong argument never leaves here.
-		if (!this.#data.srtpParameters && srtpParameters !== undefined) {
-			throw new TypeError('invalid srtpParameters (SRTP not enabled)');
-		} else if (this.#data.srtpParameters) {
-			checkSrtpParameters(srtpParameters!, ALL_SRTP_CRYPTO_SUITES);
-		}
+		checkConnectSrtpParameters(Boolean(this.#data.srtpParameters), srtpParameters, ALL_SRTP_CRYPTO_SUITES);
 
 		if (!this.#data.comedia) {
 			checkIp(ip, 'ip');
 
-			if (!isPort(port)) {
+			if (!isPort(port, false)) {
 				throw new TypeError('missing or invalid port');
 			}
 
@@ -140,7 +142,7 @@ export class PlainTransport<PlainTransportAppData extends AppData = AppData> ext
 				if (this.#data.rtcpMux) {
 					throw new TypeError('cannot set rtcpPort with rtcpMux enabled');
 				}
-				if (!isPort(rtcpPort)) {
+				if (!isPort(rtcpPort, false)) {
 					throw new TypeError('invalid rtcpPort');
 				}
 			} else if (!this.#data.rtcpMux) {
@@ -153,9 +155,7 @@ export class PlainTransport<PlainTransportAppData extends AppData = AppData> ext
 				ip,
 				port,
 				rtcpPort,
-				srtpParameters: srtpParameters
-					? { cryptoSuite: srtpParameters.cryptoSuite, keyBase64: srtpParameters.keyBase64 }
-					: undefined,
+				srtpParameters: srtpParametersToWire(srtpParameters),
 			});
 
 		if (response.tuple) {
@@ -205,8 +205,4 @@ export class PlainTransport<PlainTransportAppData extends AppData = AppData> ext
 				return false;
 		}
 	}
-}
-
-function isPort(value: unknown): value is number {
-	return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 65535;
 }

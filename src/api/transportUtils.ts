@@ -33,7 +33,7 @@ export const SRTP_MASTER_LENGTHS: Readonly<Record<SrtpCryptoSuite, number>> = {
 const FINGERPRINT_ALGORITHMS = ['sha-1', 'sha-224', 'sha-256', 'sha-384', 'sha-512'];
 const DTLS_ROLES = ['auto', 'client', 'server'];
 
-function isPort(value: unknown, allowZero: boolean): value is number {
+export function isPort(value: unknown, allowZero: boolean): value is number {
 	return (
 		typeof value === 'number' &&
 		Number.isInteger(value) &&
@@ -252,3 +252,24 @@ export const ALL_SRTP_CRYPTO_SUITES: readonly SrtpCryptoSuite[] = [
 
 /** Trace event types the worker knows; others are ignored (as mediasoup). */
 export const TRANSPORT_TRACE_EVENT_TYPES = ['probation', 'bwe'];
+
+/**
+ * connect()'s srtpParameters check, as the worker makes it: refused when SRTP is not enabled,
+ * required and valid (one of `allowedSuites`) when it is.
+ */
+export function checkConnectSrtpParameters(
+	srtpEnabled: boolean,
+	srtpParameters: SrtpParameters | undefined,
+	allowedSuites: readonly SrtpCryptoSuite[],
+): void {
+	if (!srtpEnabled && srtpParameters !== undefined) {
+		throw new TypeError('invalid srtpParameters (SRTP not enabled)');
+	} else if (srtpEnabled) {
+		checkSrtpParameters(srtpParameters!, allowedSuites);
+	}
+}
+
+/** The remote SRTP parameters as connect() sends them to the worker (only these two members). */
+export function srtpParametersToWire(srtpParameters: SrtpParameters | undefined): SrtpParameters | undefined {
+	return srtpParameters ? { cryptoSuite: srtpParameters.cryptoSuite, keyBase64: srtpParameters.keyBase64 } : undefined;
+}
