@@ -5,7 +5,6 @@ import type { AppData } from './types';
 import type {
 	ActiveSpeakerObserverDominantSpeaker,
 	ActiveSpeakerObserverEvents,
-	ActiveSpeakerObserverObserver,
 	ActiveSpeakerObserverObserverEvents,
 } from './ActiveSpeakerObserverTypes';
 
@@ -21,7 +20,6 @@ export class ActiveSpeakerObserver<ActiveSpeakerObserverAppData extends AppData 
 	constructor(options: RtpObserverConstructorOptions<ActiveSpeakerObserverAppData>) {
 		super(options);
 
-		this.#handleWorkerNotifications();
 		logListenerErrors(this, logger);
 	}
 
@@ -29,31 +27,20 @@ export class ActiveSpeakerObserver<ActiveSpeakerObserverAppData extends AppData 
 		return 'activespeaker';
 	}
 
-	override get observer(): ActiveSpeakerObserverObserver {
-		return super.observer;
-	}
+	protected override handleWorkerNotification(event: string, data?: any): boolean {
+		if (event !== 'dominantspeaker') {
+			return false;
+		}
 
-	#handleWorkerNotifications(): void {
-		this.channel.on(this.internal.rtpObserverId, (event: string, data?: any) => {
-			switch (event) {
-				case 'dominantspeaker': {
-					const producer = this.getProducerById((data as { producerId: string }).producerId);
+		const producer = this.getProducerById((data as { producerId: string }).producerId);
 
-					// The producer may have closed meanwhile.
-					if (!producer) {
-						break;
-					}
+		// The producer may have closed meanwhile.
+		if (producer) {
+			const dominantSpeaker: ActiveSpeakerObserverDominantSpeaker = { producer };
 
-					const dominantSpeaker: ActiveSpeakerObserverDominantSpeaker = { producer };
+			this.emitWithObserver('dominantspeaker', dominantSpeaker);
+		}
 
-					this.safeEmit('dominantspeaker', dominantSpeaker);
-					this.observer.safeEmit('dominantspeaker', dominantSpeaker);
-					break;
-				}
-
-				default:
-					logger.error(`ignoring unknown event "${event}"`);
-			}
-		});
+		return true;
 	}
 }

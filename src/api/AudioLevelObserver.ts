@@ -4,7 +4,6 @@ import { RtpObserver, type RtpObserverConstructorOptions } from './RtpObserver';
 import type { AppData } from './types';
 import type {
 	AudioLevelObserverEvents,
-	AudioLevelObserverObserver,
 	AudioLevelObserverObserverEvents,
 	AudioLevelObserverVolume,
 } from './AudioLevelObserverTypes';
@@ -21,7 +20,6 @@ export class AudioLevelObserver<AudioLevelObserverAppData extends AppData = AppD
 	constructor(options: RtpObserverConstructorOptions<AudioLevelObserverAppData>) {
 		super(options);
 
-		this.#handleWorkerNotifications();
 		logListenerErrors(this, logger);
 	}
 
@@ -29,40 +27,34 @@ export class AudioLevelObserver<AudioLevelObserverAppData extends AppData = AppD
 		return 'audiolevel';
 	}
 
-	override get observer(): AudioLevelObserverObserver {
-		return super.observer;
-	}
+	protected override handleWorkerNotification(event: string, data?: any): boolean {
+		switch (event) {
+			case 'volumes': {
+				// Producers closed meanwhile are left out.
+				const volumes: AudioLevelObserverVolume[] = [];
 
-	#handleWorkerNotifications(): void {
-		this.channel.on(this.internal.rtpObserverId, (event: string, data?: any) => {
-			switch (event) {
-				case 'volumes': {
-					// Producers closed meanwhile are left out.
-					const volumes: AudioLevelObserverVolume[] = [];
+				for (const { producerId, volume } of (data ?? []) as { producerId: string; volume: number }[]) {
+					const producer = this.getProducerById(producerId);
 
-					for (const { producerId, volume } of (data ?? []) as { producerId: string; volume: number }[]) {
-						const producer = this.getProducerById(producerId);
-
-						if (producer) {
-							volumes.push({ producer, volume });
-						}
+					if (producer) {
+						volumes.push({ producer, volume });
 					}
-
-					if (volumes.length > 0) {
-						this.safeEmit('volumes', volumes);
-						this.observer.safeEmit('volumes', volumes);
-					}
-					break;
 				}
 
-				case 'silence':
-					this.safeEmit('silence');
-					this.observer.safeEmit('silence');
-					break;
+				if (volumes.length > 0) {
+					this.emitWithObserver('volumes', volumes);
+				}
 
-				default:
-					logger.error(`ignoring unknown event "${event}"`);
+				return true;
 			}
-		});
+
+			case 'silence':
+				this.emitWithObserver('silence');
+
+				return true;
+
+			default:
+				return false;
+		}
 	}
 }

@@ -1,8 +1,7 @@
-import { EnhancedEventEmitter } from './enhancedEvents';
 import { Logger } from './Logger';
-import { logListenerErrors, checkTraceEventTypes } from './entityUtils';
+import { PausableEntity, TRANSPORT_CLOSE, type CloseCause } from './ChannelEntity';
+import { logListenerErrors, checkTraceEventTypes, knownTraceEventTypes } from './entityUtils';
 import type { Channel } from './Channel';
-import { InvalidStateError } from './errors';
 import type { AppData } from './types';
 import type { MediaKind, RtpParameters } from '../ortc/rtpParametersTypes';
 import type { ProducerStat } from './ProducerTypes';
@@ -10,7 +9,6 @@ import type {
 	ConsumerDump,
 	ConsumerEvents,
 	ConsumerLayers,
-	ConsumerObserver,
 	ConsumerObserverEvents,
 	ConsumerScore,
 	ConsumerStat,
@@ -22,6 +20,9 @@ import type {
 const logger = new Logger('Consumer');
 
 const TRACE_EVENT_TYPES: readonly string[] = ['rtp', 'keyframe', 'nack', 'pli', 'fir'];
+
+// The worker says the producer closed: the transport hears '@producerclose' first.
+const PRODUCER_CLOSE: CloseCause = { privateEvent: '@producerclose', event: 'producerclose' };
 
 type ConsumerInternal = {
 	routerId: string;
@@ -40,19 +41,16 @@ type ConsumerData = {
  * A producer's media sent to an endpoint. Mirrors the worker's state (paused,
  * producerPaused, priority, score, layers) and turns its notifications into events.
  */
-export class Consumer<ConsumerAppData extends AppData = AppData> extends EnhancedEventEmitter<ConsumerEvents> {
-	readonly #internal: ConsumerInternal;
+export class Consumer<ConsumerAppData extends AppData = AppData> extends PausableEntity<
+	ConsumerAppData,
+	ConsumerEvents,
+	ConsumerObserverEvents
+> {
 	readonly #data: ConsumerData;
-	readonly #channel: Channel;
-	#closed = false;
-	#appData: ConsumerAppData;
-	#paused = false;
-	#producerPaused = false;
 	#priority = 1;
 	#score: ConsumerScore;
 	#preferredLayers?: ConsumerLayers;
 	#currentLayers?: ConsumerLayers;
-	readonly #observer: ConsumerObserver = new EnhancedEventEmitter<ConsumerObserverEvents>();
 
 	/** @private Use transport.consume(). */
 	constructor({
@@ -74,33 +72,28 @@ export class Consumer<ConsumerAppData extends AppData = AppData> extends Enhance
 		score?: ConsumerScore;
 		preferredLayers?: ConsumerLayers;
 	}) {
-		super();
+		super({
+			name: 'Consumer',
+			logger,
+			channel,
+			id: internal.consumerId,
+			notified: true,
+			closeRequest: ['transport.closeConsumer', internal.transportId, { consumerId: internal.consumerId }],
+			appData,
+			paused,
+			requestPrefix: 'consumer',
+			upstreamPaused: producerPaused,
+		});
 
-		logger.debug('constructor()');
-
-		this.#internal = internal;
 		this.#data = data;
-		this.#channel = channel;
-		this.#paused = Boolean(paused);
-		this.#producerPaused = Boolean(producerPaused);
 		this.#score = score;
 		this.#preferredLayers = preferredLayers;
-		this.#appData = appData ?? ({} as ConsumerAppData);
 
-		this.#handleWorkerNotifications();
 		logListenerErrors(this, logger);
-	}
-
-	get id(): string {
-		return this.#internal.consumerId;
 	}
 
 	get producerId(): string {
 		return this.#data.producerId;
-	}
-
-	get closed(): boolean {
-		return this.#closed;
 	}
 
 	get kind(): MediaKind {
@@ -115,12 +108,8 @@ export class Consumer<ConsumerAppData extends AppData = AppData> extends Enhance
 		return this.#data.type;
 	}
 
-	get paused(): boolean {
-		return this.#paused;
-	}
-
 	get producerPaused(): boolean {
-		return this.#producerPaused;
+		return this.upstreamPaused;
 	}
 
 	get priority(): number {
@@ -139,100 +128,22 @@ export class Consumer<ConsumerAppData extends AppData = AppData> extends Enhance
 		return this.#currentLayers;
 	}
 
-	get appData(): ConsumerAppData {
-		return this.#appData;
-	}
-
-	set appData(appData: ConsumerAppData) {
-		this.#appData = appData;
-	}
-
-	get observer(): ConsumerObserver {
-		return this.#observer;
-	}
-
 	/** @private For tests: simulate worker notifications. */
 	get channelForTesting(): Channel {
-		return this.#channel;
-	}
-
-	close(): void {
-		if (this.#closed) {
-			return;
-		}
-
-		logger.debug('close()');
-
-		this.#closed = true;
-		this.#channel.removeAllListeners(this.#internal.consumerId);
-
-		this.#channel
-			.request('transport.closeConsumer', this.#internal.transportId, { consumerId: this.#internal.consumerId })
-			.catch(() => {});
-
-		this.emit('@close');
-		this.#observer.safeEmit('close');
+		return this.channel;
 	}
 
 	/** @private The transport closed (so did this consumer, in the worker too). */
 	transportClosed(): void {
-		if (this.#closed) {
-			return;
-		}
-
-		logger.debug('transportClosed()');
-
-		this.#closed = true;
-		this.#channel.removeAllListeners(this.#internal.consumerId);
-
-		this.safeEmit('transportclose');
-		this.#observer.safeEmit('close');
+		this.closeFrom(TRANSPORT_CLOSE);
 	}
 
 	async dump(): Promise<ConsumerDump> {
-		logger.debug('dump()');
-		this.#assertOpen();
-
-		return this.#channel.request('consumer.dump', this.#internal.consumerId);
+		return this.request('dump');
 	}
 
 	async getStats(): Promise<(ConsumerStat | ProducerStat)[]> {
-		logger.debug('getStats()');
-		this.#assertOpen();
-
-		return this.#channel.request('consumer.getStats', this.#internal.consumerId);
-	}
-
-	async pause(): Promise<void> {
-		logger.debug('pause()');
-		this.#assertOpen();
-
-		await this.#channel.request('consumer.pause', this.#internal.consumerId);
-
-		const wasPaused = this.#paused;
-
-		this.#paused = true;
-
-		// The observer reports effective pauses: not when the producer already
-		// holds the media back.
-		if (!wasPaused && !this.#producerPaused) {
-			this.#observer.safeEmit('pause');
-		}
-	}
-
-	async resume(): Promise<void> {
-		logger.debug('resume()');
-		this.#assertOpen();
-
-		await this.#channel.request('consumer.resume', this.#internal.consumerId);
-
-		const wasPaused = this.#paused;
-
-		this.#paused = false;
-
-		if (wasPaused && !this.#producerPaused) {
-			this.#observer.safeEmit('resume');
-		}
+		return this.request('getStats');
 	}
 
 	async setPreferredLayers({ spatialLayer, temporalLayer }: ConsumerLayers): Promise<void> {
@@ -244,20 +155,16 @@ export class Consumer<ConsumerAppData extends AppData = AppData> extends Enhance
 		if (temporalLayer && typeof temporalLayer !== 'number') {
 			throw new TypeError('if given, temporalLayer must be a number');
 		}
-		this.#assertOpen();
+		this.assertOpen();
 
-		const response: { preferredLayers?: ConsumerLayers } | undefined = await this.#channel.request(
+		const response: { preferredLayers?: ConsumerLayers } | undefined = await this.channel.request(
 			'consumer.setPreferredLayers',
-			this.#internal.consumerId,
+			this.id,
 			{ spatialLayer, temporalLayer: typeof temporalLayer === 'number' ? temporalLayer : undefined },
 		);
 
 		// The worker answers nothing for consumers without layers (simple, pipe).
-		const preferredLayers = response?.preferredLayers;
-
-		this.#preferredLayers = preferredLayers
-			? { spatialLayer: preferredLayers.spatialLayer, temporalLayer: preferredLayers.temporalLayer ?? undefined }
-			: undefined;
+		this.#preferredLayers = toLayers(response?.preferredLayers);
 	}
 
 	async setPriority(priority: number): Promise<void> {
@@ -266,13 +173,11 @@ export class Consumer<ConsumerAppData extends AppData = AppData> extends Enhance
 		if (typeof priority !== 'number' || priority < 0) {
 			throw new TypeError('priority must be a positive number');
 		}
-		this.#assertOpen();
+		this.assertOpen();
 
-		const response: { priority: number } = await this.#channel.request(
-			'consumer.setPriority',
-			this.#internal.consumerId,
-			{ priority },
-		);
+		const response: { priority: number } = await this.channel.request('consumer.setPriority', this.id, {
+			priority,
+		});
 
 		this.#priority = response.priority;
 	}
@@ -284,121 +189,63 @@ export class Consumer<ConsumerAppData extends AppData = AppData> extends Enhance
 	}
 
 	async requestKeyFrame(): Promise<void> {
-		logger.debug('requestKeyFrame()');
-		this.#assertOpen();
-
-		await this.#channel.request('consumer.requestKeyFrame', this.#internal.consumerId);
+		await this.request('requestKeyFrame');
 	}
 
 	async enableTraceEvent(types: ConsumerTraceEventType[] = []): Promise<void> {
 		logger.debug('enableTraceEvent()');
-
 		checkTraceEventTypes(types);
-		this.#assertOpen();
+		this.assertOpen();
 
-		const validTypes = types.filter((type) => {
-			if (TRACE_EVENT_TYPES.includes(type)) {
+		const validTypes = knownTraceEventTypes(types, TRACE_EVENT_TYPES, 'ConsumerTraceEventType', logger);
+
+		await this.channel.request('consumer.enableTraceEvent', this.id, { types: validTypes });
+	}
+
+	protected override handleWorkerNotification(event: string, data?: any): boolean {
+		switch (event) {
+			case 'producerclose':
+				this.closeFrom(PRODUCER_CLOSE);
+
 				return true;
-			}
-			logger.warn(`enableTraceEvent() | invalid ConsumerTraceEventType: ${type}`);
 
-			return false;
-		});
+			case 'producerpause':
+			case 'producerresume':
+				this.setUpstreamPaused(event === 'producerpause', event);
 
-		await this.#channel.request('consumer.enableTraceEvent', this.#internal.consumerId, { types: validTypes });
-	}
+				return true;
 
-	#handleWorkerNotifications(): void {
-		this.#channel.on(this.#internal.consumerId, (event: string, data?: any) => {
-			switch (event) {
-				case 'producerclose': {
-					if (this.#closed) {
-						break;
-					}
+			case 'score':
+				this.#score = data as ConsumerScore;
+				this.emitWithObserver('score', this.#score);
 
-					this.#closed = true;
-					this.#channel.removeAllListeners(this.#internal.consumerId);
+				return true;
 
-					this.emit('@producerclose');
-					this.safeEmit('producerclose');
-					this.#observer.safeEmit('close');
-					break;
-				}
+			case 'layerschange':
+				this.#currentLayers = toLayers(data);
+				this.emitWithObserver('layerschange', this.#currentLayers);
 
-				case 'producerpause': {
-					if (this.#producerPaused) {
-						break;
-					}
+				return true;
 
-					this.#producerPaused = true;
-					this.safeEmit('producerpause');
+			case 'trace':
+				this.emitWithObserver('trace', data as ConsumerTraceEventData);
 
-					if (!this.#paused) {
-						this.#observer.safeEmit('pause');
-					}
-					break;
-				}
+				return true;
 
-				case 'producerresume': {
-					if (!this.#producerPaused) {
-						break;
-					}
-
-					this.#producerPaused = false;
-					this.safeEmit('producerresume');
-
-					if (!this.#paused) {
-						this.#observer.safeEmit('resume');
-					}
-					break;
-				}
-
-				case 'score': {
-					const score = data as ConsumerScore;
-
-					this.#score = score;
-					this.safeEmit('score', score);
-					this.#observer.safeEmit('score', score);
-					break;
-				}
-
-				case 'layerschange': {
-					const layers: ConsumerLayers | undefined = data
-						? { spatialLayer: data.spatialLayer, temporalLayer: data.temporalLayer ?? undefined }
-						: undefined;
-
-					this.#currentLayers = layers;
-					this.safeEmit('layerschange', layers);
-					this.#observer.safeEmit('layerschange', layers);
-					break;
-				}
-
-				case 'trace': {
-					const trace = data as ConsumerTraceEventData;
-
-					this.safeEmit('trace', trace);
-					this.#observer.safeEmit('trace', trace);
-					break;
-				}
-
-				case 'rtp': {
-					if (this.#closed) {
-						break;
-					}
-
+			case 'rtp':
+				if (!this.closed) {
 					this.safeEmit('rtp', data as Buffer);
-					break;
 				}
 
-				default:
-					logger.error(`ignoring unknown event "${event}"`);
-			}
-		});
-	}
+				return true;
 
-	#assertOpen(): void {
-		if (this.#closed) {
-			throw new InvalidStateError('Consumer closed');
+			default:
+				return false;
 		}
 	}
+}
+
+/** Layers as the worker sends them (temporalLayer may be null) to ConsumerLayers. */
+function toLayers(layers: { spatialLayer: number; temporalLayer?: number | null } | undefined | null): ConsumerLayers | undefined {
+	return layers ? { spatialLayer: layers.spatialLayer, temporalLayer: layers.temporalLayer ?? undefined } : undefined;
 }

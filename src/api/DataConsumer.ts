@@ -1,21 +1,22 @@
-import { EnhancedEventEmitter } from './enhancedEvents';
 import { Logger } from './Logger';
+import { PausableEntity, TRANSPORT_CLOSE, type CloseCause } from './ChannelEntity';
 import { logListenerErrors } from './entityUtils';
 import type { Channel } from './Channel';
-import { InvalidStateError } from './errors';
 import { encodeDataMessage } from './DataProducer';
 import type { AppData } from './types';
 import type { SctpStreamParameters } from '../ortc/sctpParametersTypes';
 import type {
 	DataConsumerDump,
 	DataConsumerEvents,
-	DataConsumerObserver,
 	DataConsumerObserverEvents,
 	DataConsumerStat,
 	DataConsumerType,
 } from './DataConsumerTypes';
 
 const logger = new Logger('DataConsumer');
+
+// The worker says the data producer closed: the transport hears '@dataproducerclose' first.
+const DATA_PRODUCER_CLOSE: CloseCause = { privateEvent: '@dataproducerclose', event: 'dataproducerclose' };
 
 type DataConsumerInternal = {
 	routerId: string;
@@ -33,16 +34,13 @@ type DataConsumerData = {
 };
 
 /** A data producer's messages sent to an endpoint (or to the application, for direct ones). */
-export class DataConsumer<DataConsumerAppData extends AppData = AppData> extends EnhancedEventEmitter<DataConsumerEvents> {
-	readonly #internal: DataConsumerInternal;
+export class DataConsumer<DataConsumerAppData extends AppData = AppData> extends PausableEntity<
+	DataConsumerAppData,
+	DataConsumerEvents,
+	DataConsumerObserverEvents
+> {
 	readonly #data: DataConsumerData;
-	readonly #channel: Channel;
-	#closed = false;
-	#paused = false;
-	#dataProducerPaused = false;
 	#subchannels: number[];
-	#appData: DataConsumerAppData;
-	readonly #observer: DataConsumerObserver = new EnhancedEventEmitter<DataConsumerObserverEvents>();
 
 	/** @private Use transport.consumeData(). */
 	constructor({
@@ -62,32 +60,31 @@ export class DataConsumer<DataConsumerAppData extends AppData = AppData> extends
 		subchannels?: number[];
 		appData?: DataConsumerAppData;
 	}) {
-		super();
+		super({
+			name: 'DataConsumer',
+			logger,
+			channel,
+			id: internal.dataConsumerId,
+			notified: true,
+			closeRequest: [
+				'transport.closeDataConsumer',
+				internal.transportId,
+				{ dataConsumerId: internal.dataConsumerId },
+			],
+			appData,
+			paused,
+			requestPrefix: 'dataConsumer',
+			upstreamPaused: dataProducerPaused,
+		});
 
-		logger.debug('constructor()');
-
-		this.#internal = internal;
 		this.#data = data;
-		this.#channel = channel;
-		this.#paused = Boolean(paused);
-		this.#dataProducerPaused = Boolean(dataProducerPaused);
 		this.#subchannels = subchannels ?? [];
-		this.#appData = appData ?? ({} as DataConsumerAppData);
 
-		this.#handleWorkerNotifications();
 		logListenerErrors(this, logger);
-	}
-
-	get id(): string {
-		return this.#internal.dataConsumerId;
 	}
 
 	get dataProducerId(): string {
 		return this.#data.dataProducerId;
-	}
-
-	get closed(): boolean {
-		return this.#closed;
 	}
 
 	get type(): DataConsumerType {
@@ -106,12 +103,8 @@ export class DataConsumer<DataConsumerAppData extends AppData = AppData> extends
 		return this.#data.protocol;
 	}
 
-	get paused(): boolean {
-		return this.#paused;
-	}
-
 	get dataProducerPaused(): boolean {
-		return this.#dataProducerPaused;
+		return this.upstreamPaused;
 	}
 
 	/** A copy: changing it does not change the subscriptions. */
@@ -119,100 +112,22 @@ export class DataConsumer<DataConsumerAppData extends AppData = AppData> extends
 		return Array.from(this.#subchannels);
 	}
 
-	get appData(): DataConsumerAppData {
-		return this.#appData;
-	}
-
-	set appData(appData: DataConsumerAppData) {
-		this.#appData = appData;
-	}
-
-	get observer(): DataConsumerObserver {
-		return this.#observer;
-	}
-
 	/** @private For tests: simulate worker notifications. */
 	get channelForTesting(): Channel {
-		return this.#channel;
-	}
-
-	close(): void {
-		if (this.#closed) {
-			return;
-		}
-
-		logger.debug('close()');
-
-		this.#closed = true;
-		this.#channel.removeAllListeners(this.#internal.dataConsumerId);
-
-		this.#channel
-			.request('transport.closeDataConsumer', this.#internal.transportId, {
-				dataConsumerId: this.#internal.dataConsumerId,
-			})
-			.catch(() => {});
-
-		this.emit('@close');
-		this.#observer.safeEmit('close');
+		return this.channel;
 	}
 
 	/** @private */
 	transportClosed(): void {
-		if (this.#closed) {
-			return;
-		}
-
-		logger.debug('transportClosed()');
-
-		this.#closed = true;
-		this.#channel.removeAllListeners(this.#internal.dataConsumerId);
-
-		this.safeEmit('transportclose');
-		this.#observer.safeEmit('close');
+		this.closeFrom(TRANSPORT_CLOSE);
 	}
 
 	async dump(): Promise<DataConsumerDump> {
-		logger.debug('dump()');
-		this.#assertOpen();
-
-		return this.#channel.request('dataConsumer.dump', this.#internal.dataConsumerId);
+		return this.request('dump');
 	}
 
 	async getStats(): Promise<DataConsumerStat[]> {
-		logger.debug('getStats()');
-		this.#assertOpen();
-
-		return this.#channel.request('dataConsumer.getStats', this.#internal.dataConsumerId);
-	}
-
-	async pause(): Promise<void> {
-		logger.debug('pause()');
-		this.#assertOpen();
-
-		await this.#channel.request('dataConsumer.pause', this.#internal.dataConsumerId);
-
-		const wasPaused = this.#paused;
-
-		this.#paused = true;
-
-		if (!wasPaused && !this.#dataProducerPaused) {
-			this.#observer.safeEmit('pause');
-		}
-	}
-
-	async resume(): Promise<void> {
-		logger.debug('resume()');
-		this.#assertOpen();
-
-		await this.#channel.request('dataConsumer.resume', this.#internal.dataConsumerId);
-
-		const wasPaused = this.#paused;
-
-		this.#paused = false;
-
-		if (wasPaused && !this.#dataProducerPaused) {
-			this.#observer.safeEmit('resume');
-		}
+		return this.request('getStats');
 	}
 
 	async setBufferedAmountLowThreshold(threshold: number): Promise<void> {
@@ -221,21 +136,13 @@ export class DataConsumer<DataConsumerAppData extends AppData = AppData> extends
 		if (typeof threshold !== 'number' || threshold < 0) {
 			throw new TypeError('threshold must be a non-negative number');
 		}
-		this.#assertOpen();
+		this.assertOpen();
 
-		await this.#channel.request('dataConsumer.setBufferedAmountLowThreshold', this.#internal.dataConsumerId, {
-			threshold,
-		});
+		await this.channel.request('dataConsumer.setBufferedAmountLowThreshold', this.id, { threshold });
 	}
 
 	async getBufferedAmount(): Promise<number> {
-		logger.debug('getBufferedAmount()');
-		this.#assertOpen();
-
-		const response: { bufferedAmount: number } = await this.#channel.request(
-			'dataConsumer.getBufferedAmount',
-			this.#internal.dataConsumerId,
-		);
+		const response: { bufferedAmount: number } = await this.request('getBufferedAmount');
 
 		return response.bufferedAmount;
 	}
@@ -244,9 +151,9 @@ export class DataConsumer<DataConsumerAppData extends AppData = AppData> extends
 	async send(message: string | Buffer, ppid?: number): Promise<void> {
 		const encoded = encodeDataMessage(message, ppid);
 
-		this.#assertOpen();
+		this.assertOpen();
 
-		await this.#channel.request('dataConsumer.send', this.#internal.dataConsumerId, encoded);
+		await this.channel.request('dataConsumer.send', this.id, encoded);
 	}
 
 	async setSubchannels(subchannels: number[]): Promise<void> {
@@ -255,124 +162,74 @@ export class DataConsumer<DataConsumerAppData extends AppData = AppData> extends
 		if (!Array.isArray(subchannels)) {
 			throw new TypeError('subchannels must be an array');
 		}
-		this.#assertOpen();
 
-		const response: { subchannels: number[] } = await this.#channel.request(
-			'dataConsumer.setSubchannels',
-			this.#internal.dataConsumerId,
-			{ subchannels },
-		);
-
-		this.#subchannels = response.subchannels;
+		await this.#requestSubchannels('dataConsumer.setSubchannels', { subchannels });
 	}
 
 	async addSubchannel(subchannel: number): Promise<void> {
 		logger.debug('addSubchannel()');
+		checkSubchannel(subchannel);
 
-		if (typeof subchannel !== 'number') {
-			throw new TypeError('subchannel must be a number');
-		}
-		this.#assertOpen();
-
-		const response: { subchannels: number[] } = await this.#channel.request(
-			'dataConsumer.addSubchannel',
-			this.#internal.dataConsumerId,
-			{ subchannel },
-		);
-
-		this.#subchannels = response.subchannels;
+		await this.#requestSubchannels('dataConsumer.addSubchannel', { subchannel });
 	}
 
 	async removeSubchannel(subchannel: number): Promise<void> {
 		logger.debug('removeSubchannel()');
+		checkSubchannel(subchannel);
 
-		if (typeof subchannel !== 'number') {
-			throw new TypeError('subchannel must be a number');
-		}
-		this.#assertOpen();
-
-		const response: { subchannels: number[] } = await this.#channel.request(
-			'dataConsumer.removeSubchannel',
-			this.#internal.dataConsumerId,
-			{ subchannel },
-		);
-
-		this.#subchannels = response.subchannels;
+		await this.#requestSubchannels('dataConsumer.removeSubchannel', { subchannel });
 	}
 
-	#handleWorkerNotifications(): void {
-		this.#channel.on(this.#internal.dataConsumerId, (event: string, data?: any) => {
-			switch (event) {
-				case 'dataproducerclose': {
-					if (this.#closed) {
-						break;
-					}
+	protected override handleWorkerNotification(event: string, data?: any): boolean {
+		switch (event) {
+			case 'dataproducerclose':
+				this.closeFrom(DATA_PRODUCER_CLOSE);
 
-					this.#closed = true;
-					this.#channel.removeAllListeners(this.#internal.dataConsumerId);
+				return true;
 
-					this.emit('@dataproducerclose');
-					this.safeEmit('dataproducerclose');
-					this.#observer.safeEmit('close');
-					break;
-				}
+			case 'dataproducerpause':
+			case 'dataproducerresume':
+				this.setUpstreamPaused(event === 'dataproducerpause', event);
 
-				case 'dataproducerpause': {
-					if (this.#dataProducerPaused) {
-						break;
-					}
+				return true;
 
-					this.#dataProducerPaused = true;
-					this.safeEmit('dataproducerpause');
+			case 'sctpsendbufferfull':
+				this.safeEmit('sctpsendbufferfull');
 
-					if (!this.#paused) {
-						this.#observer.safeEmit('pause');
-					}
-					break;
-				}
+				return true;
 
-				case 'dataproducerresume': {
-					if (!this.#dataProducerPaused) {
-						break;
-					}
+			case 'bufferedamountlow':
+				this.safeEmit('bufferedamountlow', (data as { bufferedAmount: number }).bufferedAmount);
 
-					this.#dataProducerPaused = false;
-					this.safeEmit('dataproducerresume');
+				return true;
 
-					if (!this.#paused) {
-						this.#observer.safeEmit('resume');
-					}
-					break;
-				}
-
-				case 'sctpsendbufferfull':
-					this.safeEmit('sctpsendbufferfull');
-					break;
-
-				case 'bufferedamountlow':
-					this.safeEmit('bufferedamountlow', (data as { bufferedAmount: number }).bufferedAmount);
-					break;
-
-				case 'message': {
-					if (this.#closed) {
-						break;
-					}
-
+			case 'message': {
+				if (!this.closed) {
 					const { data: payload, ppid } = data as { data: Buffer; ppid: number };
 
 					this.safeEmit('message', payload, ppid);
-					break;
 				}
 
-				default:
-					logger.error(`ignoring unknown event "${event}"`);
+				return true;
 			}
-		});
+
+			default:
+				return false;
+		}
 	}
 
-	#assertOpen(): void {
-		if (this.#closed) {
-			throw new InvalidStateError('DataConsumer closed');
-		}
+	/** Subscription changes: the worker answers the resulting set. */
+	async #requestSubchannels(method: string, body: object): Promise<void> {
+		this.assertOpen();
+
+		const response: { subchannels: number[] } = await this.channel.request(method, this.id, body);
+
+		this.#subchannels = response.subchannels;
+	}
+}
+
+function checkSubchannel(subchannel: unknown): void {
+	if (typeof subchannel !== 'number') {
+		throw new TypeError('subchannel must be a number');
 	}
 }

@@ -1,14 +1,12 @@
-import { EnhancedEventEmitter } from './enhancedEvents';
 import { Logger } from './Logger';
+import { PausableEntity, TRANSPORT_CLOSE } from './ChannelEntity';
 import { logListenerErrors } from './entityUtils';
 import type { Channel } from './Channel';
-import { InvalidStateError } from './errors';
 import type { AppData } from './types';
 import type { SctpStreamParameters } from '../ortc/sctpParametersTypes';
 import type {
 	DataProducerDump,
 	DataProducerEvents,
-	DataProducerObserver,
 	DataProducerObserverEvents,
 	DataProducerStat,
 	DataProducerType,
@@ -69,14 +67,12 @@ export function encodeDataMessage(message: string | Buffer, ppid?: number): { da
 }
 
 /** A source of DataChannel messages injected into a router. */
-export class DataProducer<DataProducerAppData extends AppData = AppData> extends EnhancedEventEmitter<DataProducerEvents> {
-	readonly #internal: DataProducerInternal;
+export class DataProducer<DataProducerAppData extends AppData = AppData> extends PausableEntity<
+	DataProducerAppData,
+	DataProducerEvents,
+	DataProducerObserverEvents
+> {
 	readonly #data: DataProducerData;
-	readonly #channel: Channel;
-	#closed = false;
-	#paused = false;
-	#appData: DataProducerAppData;
-	readonly #observer: DataProducerObserver = new EnhancedEventEmitter<DataProducerObserverEvents>();
 
 	/** @private Use transport.produceData(). */
 	constructor({
@@ -92,25 +88,26 @@ export class DataProducer<DataProducerAppData extends AppData = AppData> extends
 		paused: boolean;
 		appData?: DataProducerAppData;
 	}) {
-		super();
+		super({
+			name: 'DataProducer',
+			logger,
+			channel,
+			id: internal.dataProducerId,
+			// As mediasoup's: the worker has nothing to tell a data producer.
+			notified: false,
+			closeRequest: [
+				'transport.closeDataProducer',
+				internal.transportId,
+				{ dataProducerId: internal.dataProducerId },
+			],
+			appData,
+			paused,
+			requestPrefix: 'dataProducer',
+		});
 
-		logger.debug('constructor()');
-
-		this.#internal = internal;
 		this.#data = data;
-		this.#channel = channel;
-		this.#paused = Boolean(paused);
-		this.#appData = appData ?? ({} as DataProducerAppData);
 
 		logListenerErrors(this, logger);
-	}
-
-	get id(): string {
-		return this.#internal.dataProducerId;
-	}
-
-	get closed(): boolean {
-		return this.#closed;
 	}
 
 	get type(): DataProducerType {
@@ -129,99 +126,17 @@ export class DataProducer<DataProducerAppData extends AppData = AppData> extends
 		return this.#data.protocol;
 	}
 
-	get paused(): boolean {
-		return this.#paused;
-	}
-
-	get appData(): DataProducerAppData {
-		return this.#appData;
-	}
-
-	set appData(appData: DataProducerAppData) {
-		this.#appData = appData;
-	}
-
-	get observer(): DataProducerObserver {
-		return this.#observer;
-	}
-
-	close(): void {
-		if (this.#closed) {
-			return;
-		}
-
-		logger.debug('close()');
-
-		this.#closed = true;
-		this.#channel.removeAllListeners(this.#internal.dataProducerId);
-
-		this.#channel
-			.request('transport.closeDataProducer', this.#internal.transportId, {
-				dataProducerId: this.#internal.dataProducerId,
-			})
-			.catch(() => {});
-
-		this.emit('@close');
-		this.#observer.safeEmit('close');
-	}
-
 	/** @private */
 	transportClosed(): void {
-		if (this.#closed) {
-			return;
-		}
-
-		logger.debug('transportClosed()');
-
-		this.#closed = true;
-		this.#channel.removeAllListeners(this.#internal.dataProducerId);
-
-		this.safeEmit('transportclose');
-		this.#observer.safeEmit('close');
+		this.closeFrom(TRANSPORT_CLOSE);
 	}
 
 	async dump(): Promise<DataProducerDump> {
-		logger.debug('dump()');
-		this.#assertOpen();
-
-		return this.#channel.request('dataProducer.dump', this.#internal.dataProducerId);
+		return this.request('dump');
 	}
 
 	async getStats(): Promise<DataProducerStat[]> {
-		logger.debug('getStats()');
-		this.#assertOpen();
-
-		return this.#channel.request('dataProducer.getStats', this.#internal.dataProducerId);
-	}
-
-	async pause(): Promise<void> {
-		logger.debug('pause()');
-		this.#assertOpen();
-
-		await this.#channel.request('dataProducer.pause', this.#internal.dataProducerId);
-
-		const wasPaused = this.#paused;
-
-		this.#paused = true;
-
-		if (!wasPaused) {
-			this.#observer.safeEmit('pause');
-		}
-	}
-
-	async resume(): Promise<void> {
-		logger.debug('resume()');
-		this.#assertOpen();
-
-		await this.#channel.request('dataProducer.resume', this.#internal.dataProducerId);
-
-		const wasPaused = this.#paused;
-
-		this.#paused = false;
-
-		if (wasPaused) {
-			this.#observer.safeEmit('resume');
-		}
+		return this.request('getStats');
 	}
 
 	/**
@@ -240,21 +155,15 @@ export class DataProducer<DataProducerAppData extends AppData = AppData> extends
 		}
 
 		// The worker would drop it anyway.
-		if (this.#closed) {
+		if (this.closed) {
 			return;
 		}
 
-		this.#channel.notify('dataProducer.send', this.#internal.dataProducerId, {
+		this.channel.notify('dataProducer.send', this.id, {
 			data: encoded.data,
 			ppid: encoded.ppid,
 			subchannels: subchannels ?? [],
 			requiredSubchannel,
 		});
-	}
-
-	#assertOpen(): void {
-		if (this.#closed) {
-			throw new InvalidStateError('DataProducer closed');
-		}
 	}
 }

@@ -1,4 +1,3 @@
-import { EnhancedEventEmitter } from './enhancedEvents';
 import { Logger } from './Logger';
 import { Transport, type TransportConstructorOptions } from './Transport';
 import { UnsupportedError } from './errors';
@@ -24,7 +23,7 @@ export class DirectTransport<DirectTransportAppData extends AppData = AppData> e
 > {
 	/** @private Use router.createDirectTransport(). */
 	constructor(options: TransportConstructorOptions<DirectTransportAppData> & { data: DirectTransportData }) {
-		super(options, new EnhancedEventEmitter<DirectTransportObserverEvents>());
+		super(options);
 
 		logger.debug('constructor()');
 	}
@@ -78,6 +77,6 @@ export class DirectTransport<DirectTransportAppData extends AppData = AppData> e
 			return true;
 		}
 
-		return false;
+		return super.handleWorkerNotification(event, data);
 	}
 }

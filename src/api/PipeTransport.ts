@@ -1,6 +1,6 @@
-import { EnhancedEventEmitter } from './enhancedEvents';
 import { Logger } from './Logger';
-import { Transport, type TransportConstructorOptions } from './Transport';
+import type { TransportConstructorOptions } from './Transport';
+import { SctpTransport } from './SctpTransport';
 import { checkAppData } from './utils';
 import * as ortc from '../ortc';
 import { checkConnectSrtpParameters, checkIp, isPort, srtpParametersToWire } from './transportUtils';
@@ -28,16 +28,16 @@ export type PipeTransportData = {
 	srtpParameters?: SrtpParameters;
 };
 
-export class PipeTransport<PipeTransportAppData extends AppData = AppData> extends Transport<
+export class PipeTransport<PipeTransportAppData extends AppData = AppData> extends SctpTransport<
 	PipeTransportAppData,
 	PipeTransportEvents,
 	PipeTransportObserverEvents
 > {
-	readonly #data: PipeTransportData;
+	readonly #data: Omit<PipeTransportData, 'sctpParameters' | 'sctpState'>;
 
 	/** @private Use router.createPipeTransport(). */
 	constructor(options: TransportConstructorOptions<PipeTransportAppData> & { data: PipeTransportData }) {
-		super(options, new EnhancedEventEmitter<PipeTransportObserverEvents>());
+		super(options);
 
 		logger.debug('constructor()');
 
@@ -45,8 +45,6 @@ export class PipeTransport<PipeTransportAppData extends AppData = AppData> exten
 
 		this.#data = {
 			tuple: data.tuple,
-			sctpParameters: data.sctpParameters,
-			sctpState: data.sctpState,
 			rtx: data.rtx,
 			srtpParameters: data.srtpParameters,
 		};
@@ -60,36 +58,8 @@ export class PipeTransport<PipeTransportAppData extends AppData = AppData> exten
 		return this.#data.tuple;
 	}
 
-	get sctpParameters(): SctpParameters | undefined {
-		return this.#data.sctpParameters;
-	}
-
-	get sctpState(): SctpState | undefined {
-		return this.#data.sctpState;
-	}
-
 	get srtpParameters(): SrtpParameters | undefined {
 		return this.#data.srtpParameters;
-	}
-
-	override close(): void {
-		if (this.closed) {
-			return;
-		}
-		if (this.#data.sctpState) {
-			this.#data.sctpState = 'closed';
-		}
-		super.close();
-	}
-
-	override routerClosed(): void {
-		if (this.closed) {
-			return;
-		}
-		if (this.#data.sctpState) {
-			this.#data.sctpState = 'closed';
-		}
-		super.routerClosed();
 	}
 
 	override async dump(): Promise<PipeTransportDump> {
@@ -169,19 +139,5 @@ export class PipeTransport<PipeTransportAppData extends AppData = AppData> exten
 			ignoreDtx: false,
 			appData,
 		});
-	}
-
-	protected override handleWorkerNotification(event: string, data: any): boolean {
-		if (event === 'sctpstatechange') {
-			const sctpState = data.sctpState as SctpState;
-
-			this.#data.sctpState = sctpState;
-			this.safeEmit('sctpstatechange', sctpState);
-			this.observer.safeEmit('sctpstatechange', sctpState);
-
-			return true;
-		}
-
-		return false;
 	}
 }

@@ -1,6 +1,6 @@
-import { EnhancedEventEmitter } from './enhancedEvents';
 import { Logger } from './Logger';
-import { Transport, type TransportConstructorOptions } from './Transport';
+import type { TransportConstructorOptions } from './Transport';
+import { SctpTransport } from './SctpTransport';
 import {
 	ALL_SRTP_CRYPTO_SUITES,
 	checkConnectSrtpParameters,
@@ -32,16 +32,16 @@ export type PlainTransportData = {
 	srtpParameters?: SrtpParameters;
 };
 
-export class PlainTransport<PlainTransportAppData extends AppData = AppData> extends Transport<
+export class PlainTransport<PlainTransportAppData extends AppData = AppData> extends SctpTransport<
 	PlainTransportAppData,
 	PlainTransportEvents,
 	PlainTransportObserverEvents
 > {
-	readonly #data: PlainTransportData;
+	readonly #data: Omit<PlainTransportData, 'sctpParameters' | 'sctpState'>;
 
 	/** @private Use router.createPlainTransport(). */
 	constructor(options: TransportConstructorOptions<PlainTransportAppData> & { data: PlainTransportData }) {
-		super(options, new EnhancedEventEmitter<PlainTransportObserverEvents>());
+		super(options);
 
 		logger.debug('constructor()');
 
@@ -52,8 +52,6 @@ export class PlainTransport<PlainTransportAppData extends AppData = AppData> ext
 			comedia: data.comedia,
 			tuple: data.tuple,
 			rtcpTuple: data.rtcpTuple,
-			sctpParameters: data.sctpParameters,
-			sctpState: data.sctpState,
 			srtpParameters: data.srtpParameters,
 		};
 	}
@@ -70,36 +68,8 @@ export class PlainTransport<PlainTransportAppData extends AppData = AppData> ext
 		return this.#data.rtcpTuple;
 	}
 
-	get sctpParameters(): SctpParameters | undefined {
-		return this.#data.sctpParameters;
-	}
-
-	get sctpState(): SctpState | undefined {
-		return this.#data.sctpState;
-	}
-
 	get srtpParameters(): SrtpParameters | undefined {
 		return this.#data.srtpParameters;
-	}
-
-	override close(): void {
-		if (this.closed) {
-			return;
-		}
-		if (this.#data.sctpState) {
-			this.#data.sctpState = 'closed';
-		}
-		super.close();
-	}
-
-	override routerClosed(): void {
-		if (this.closed) {
-			return;
-		}
-		if (this.#data.sctpState) {
-			this.#data.sctpState = 'closed';
-		}
-		super.routerClosed();
 	}
 
 	override async dump(): Promise<PlainTransportDump> {
@@ -171,38 +141,20 @@ export class PlainTransport<PlainTransportAppData extends AppData = AppData> ext
 
 	protected override handleWorkerNotification(event: string, data: any): boolean {
 		switch (event) {
-			case 'tuple': {
-				const tuple = data.tuple as TransportTuple;
-
-				this.#data.tuple = tuple;
-				this.safeEmit('tuple', tuple);
-				this.observer.safeEmit('tuple', tuple);
+			case 'tuple':
+				this.#data.tuple = data.tuple as TransportTuple;
+				this.emitWithObserver('tuple', this.#data.tuple);
 
 				return true;
-			}
 
-			case 'rtcptuple': {
-				const rtcpTuple = data.tuple as TransportTuple;
-
-				this.#data.rtcpTuple = rtcpTuple;
-				this.safeEmit('rtcptuple', rtcpTuple);
-				this.observer.safeEmit('rtcptuple', rtcpTuple);
+			case 'rtcptuple':
+				this.#data.rtcpTuple = data.tuple as TransportTuple;
+				this.emitWithObserver('rtcptuple', this.#data.rtcpTuple);
 
 				return true;
-			}
-
-			case 'sctpstatechange': {
-				const sctpState = data.sctpState as SctpState;
-
-				this.#data.sctpState = sctpState;
-				this.safeEmit('sctpstatechange', sctpState);
-				this.observer.safeEmit('sctpstatechange', sctpState);
-
-				return true;
-			}
 
 			default:
-				return false;
+				return super.handleWorkerNotification(event, data);
 		}
 	}
 }

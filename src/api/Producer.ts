@@ -1,14 +1,12 @@
-import { EnhancedEventEmitter } from './enhancedEvents';
 import { Logger } from './Logger';
-import { logListenerErrors, checkTraceEventTypes } from './entityUtils';
+import { PausableEntity, TRANSPORT_CLOSE } from './ChannelEntity';
+import { logListenerErrors, checkTraceEventTypes, knownTraceEventTypes } from './entityUtils';
 import type { Channel } from './Channel';
-import { InvalidStateError } from './errors';
 import type { AppData } from './types';
 import type { MediaKind, RtpParameters } from '../ortc/rtpParametersTypes';
 import type {
 	ProducerDump,
 	ProducerEvents,
-	ProducerObserver,
 	ProducerObserverEvents,
 	ProducerScore,
 	ProducerStat,
@@ -39,15 +37,13 @@ type ProducerData = {
  * A media source injected into a router. This object mirrors the worker's
  * state (paused, score) and turns the worker's notifications into events.
  */
-export class Producer<ProducerAppData extends AppData = AppData> extends EnhancedEventEmitter<ProducerEvents> {
-	readonly #internal: ProducerInternal;
+export class Producer<ProducerAppData extends AppData = AppData> extends PausableEntity<
+	ProducerAppData,
+	ProducerEvents,
+	ProducerObserverEvents
+> {
 	readonly #data: ProducerData;
-	readonly #channel: Channel;
-	#closed = false;
-	#paused = false;
-	#appData: ProducerAppData;
 	#score: ProducerScore[] = [];
-	readonly #observer: ProducerObserver = new EnhancedEventEmitter<ProducerObserverEvents>();
 
 	/** @private Use transport.produce(). */
 	constructor({
@@ -63,26 +59,21 @@ export class Producer<ProducerAppData extends AppData = AppData> extends Enhance
 		appData?: ProducerAppData;
 		paused: boolean;
 	}) {
-		super();
+		super({
+			name: 'Producer',
+			logger,
+			channel,
+			id: internal.producerId,
+			notified: true,
+			closeRequest: ['transport.closeProducer', internal.transportId, { producerId: internal.producerId }],
+			appData,
+			paused,
+			requestPrefix: 'producer',
+		});
 
-		logger.debug('constructor()');
-
-		this.#internal = internal;
 		this.#data = data;
-		this.#channel = channel;
-		this.#paused = Boolean(paused);
-		this.#appData = appData ?? ({} as ProducerAppData);
 
-		this.#handleWorkerNotifications();
 		logListenerErrors(this, logger);
-	}
-
-	get id(): string {
-		return this.#internal.producerId;
-	}
-
-	get closed(): boolean {
-		return this.#closed;
 	}
 
 	get kind(): MediaKind {
@@ -102,127 +93,37 @@ export class Producer<ProducerAppData extends AppData = AppData> extends Enhance
 		return this.#data.consumableRtpParameters;
 	}
 
-	get paused(): boolean {
-		return this.#paused;
-	}
-
 	get score(): ProducerScore[] {
 		return this.#score;
 	}
 
-	get appData(): ProducerAppData {
-		return this.#appData;
-	}
-
-	set appData(appData: ProducerAppData) {
-		this.#appData = appData;
-	}
-
-	get observer(): ProducerObserver {
-		return this.#observer;
-	}
-
 	/** @private For tests: simulate worker notifications. */
 	get channelForTesting(): Channel {
-		return this.#channel;
-	}
-
-	close(): void {
-		if (this.#closed) {
-			return;
-		}
-
-		logger.debug('close()');
-
-		this.#closed = true;
-		this.#channel.removeAllListeners(this.#internal.producerId);
-
-		this.#channel
-			.request('transport.closeProducer', this.#internal.transportId, { producerId: this.#internal.producerId })
-			.catch(() => {});
-
-		this.emit('@close');
-		this.#observer.safeEmit('close');
+		return this.channel;
 	}
 
 	/** @private The transport closed (so did this producer, in the worker too). */
 	transportClosed(): void {
-		if (this.#closed) {
-			return;
-		}
-
-		logger.debug('transportClosed()');
-
-		this.#closed = true;
-		this.#channel.removeAllListeners(this.#internal.producerId);
-
-		this.safeEmit('transportclose');
-		this.#observer.safeEmit('close');
+		this.closeFrom(TRANSPORT_CLOSE);
 	}
 
 	async dump(): Promise<ProducerDump> {
-		logger.debug('dump()');
-		this.#assertOpen();
-
-		return this.#channel.request('producer.dump', this.#internal.producerId);
+		return this.request('dump');
 	}
 
 	async getStats(): Promise<ProducerStat[]> {
-		logger.debug('getStats()');
-		this.#assertOpen();
-
-		return this.#channel.request('producer.getStats', this.#internal.producerId);
-	}
-
-	async pause(): Promise<void> {
-		logger.debug('pause()');
-		this.#assertOpen();
-
-		await this.#channel.request('producer.pause', this.#internal.producerId);
-
-		const wasPaused = this.#paused;
-
-		this.#paused = true;
-
-		// State may have changed meanwhile (pause()/resume() not awaited): only
-		// a real transition is reported.
-		if (!wasPaused) {
-			this.#observer.safeEmit('pause');
-		}
-	}
-
-	async resume(): Promise<void> {
-		logger.debug('resume()');
-		this.#assertOpen();
-
-		await this.#channel.request('producer.resume', this.#internal.producerId);
-
-		const wasPaused = this.#paused;
-
-		this.#paused = false;
-
-		if (wasPaused) {
-			this.#observer.safeEmit('resume');
-		}
+		return this.request('getStats');
 	}
 
 	async enableTraceEvent(types: ProducerTraceEventType[] = []): Promise<void> {
 		logger.debug('enableTraceEvent()');
-
 		checkTraceEventTypes(types);
-		this.#assertOpen();
+		this.assertOpen();
 
 		// Unknown types are dropped (with a warning), as mediasoup does.
-		const validTypes = types.filter((type) => {
-			if (TRACE_EVENT_TYPES.includes(type)) {
-				return true;
-			}
-			logger.warn(`enableTraceEvent() | invalid ProducerTraceEventType: ${type}`);
+		const validTypes = knownTraceEventTypes(types, TRACE_EVENT_TYPES, 'ProducerTraceEventType', logger);
 
-			return false;
-		});
-
-		await this.#channel.request('producer.enableTraceEvent', this.#internal.producerId, { types: validTypes });
+		await this.channel.request('producer.enableTraceEvent', this.id, { types: validTypes });
 	}
 
 	/** Injects an RTP packet (only for producers of a DirectTransport). */
@@ -232,50 +133,34 @@ export class Producer<ProducerAppData extends AppData = AppData> extends Enhance
 		}
 
 		// The worker would drop it anyway.
-		if (this.#closed) {
+		if (this.closed) {
 			return;
 		}
 
-		this.#channel.notify('producer.send', this.#internal.producerId, rtpPacket);
+		this.channel.notify('producer.send', this.id, rtpPacket);
 	}
 
-	#handleWorkerNotifications(): void {
-		this.#channel.on(this.#internal.producerId, (event: string, data?: any) => {
-			switch (event) {
-				case 'score': {
-					const score = data as ProducerScore[];
+	protected override handleWorkerNotification(event: string, data?: any): boolean {
+		switch (event) {
+			case 'score': {
+				this.#score = data as ProducerScore[];
+				this.emitWithObserver('score', this.#score);
 
-					this.#score = score;
-					this.safeEmit('score', score);
-					this.#observer.safeEmit('score', score);
-					break;
-				}
-
-				case 'videoorientationchange': {
-					const videoOrientation = data as ProducerVideoOrientation;
-
-					this.safeEmit('videoorientationchange', videoOrientation);
-					this.#observer.safeEmit('videoorientationchange', videoOrientation);
-					break;
-				}
-
-				case 'trace': {
-					const trace = data as ProducerTraceEventData;
-
-					this.safeEmit('trace', trace);
-					this.#observer.safeEmit('trace', trace);
-					break;
-				}
-
-				default:
-					logger.error(`ignoring unknown event "${event}"`);
+				return true;
 			}
-		});
-	}
 
-	#assertOpen(): void {
-		if (this.#closed) {
-			throw new InvalidStateError('Producer closed');
+			case 'videoorientationchange':
+				this.emitWithObserver('videoorientationchange', data as ProducerVideoOrientation);
+
+				return true;
+
+			case 'trace':
+				this.emitWithObserver('trace', data as ProducerTraceEventData);
+
+				return true;
+
+			default:
+				return false;
 		}
 	}
 }

@@ -1,8 +1,7 @@
-import { EnhancedEventEmitter } from './enhancedEvents';
 import { Logger } from './Logger';
+import { ChannelEntity, WORKER_CLOSE } from './ChannelEntity';
 import { logListenerErrors } from './entityUtils';
 import type { Channel } from './Channel';
-import { InvalidStateError } from './errors';
 import { checkAppData, clone, generateUUIDv4 } from './utils';
 import * as ortc from '../ortc';
 import type { AppData } from './types';
@@ -52,18 +51,18 @@ export type RouterContext = {
 	assertOpen: () => void;
 };
 
-export class Router<RouterAppData extends AppData = AppData> extends EnhancedEventEmitter<RouterEvents> {
+export class Router<RouterAppData extends AppData = AppData> extends ChannelEntity<
+	RouterAppData,
+	RouterEvents,
+	RouterObserverEvents
+> {
 	readonly #internal: { routerId: string };
 	readonly #data: { rtpCapabilities: RtpCapabilities };
-	readonly #channel: Channel;
-	#closed = false;
-	#appData: RouterAppData;
 	readonly #transports = new Map<string, Transport>();
 	readonly #producers = new Map<string, Producer>();
 	readonly #rtpObservers = new Map<string, RtpObserver>();
 	readonly #dataProducers = new Map<string, DataProducer>();
 	readonly #pipeTransportPairs = new Map<string, Promise<PipeTransportPair>>();
-	readonly #observer = new EnhancedEventEmitter<RouterObserverEvents>();
 	readonly #context: RouterContext;
 
 	/** @private Use worker.createRouter(). */
@@ -78,14 +77,19 @@ export class Router<RouterAppData extends AppData = AppData> extends EnhancedEve
 		channel: Channel;
 		appData?: RouterAppData;
 	}) {
-		super();
-
-		logger.debug('constructor()');
+		super({
+			name: 'Router',
+			logger,
+			channel,
+			id: internal.routerId,
+			notified: false,
+			requestPrefix: 'router',
+			closeRequest: ['worker.closeRouter', '', { routerId: internal.routerId }],
+			appData,
+		});
 
 		this.#internal = internal;
 		this.#data = data;
-		this.#channel = channel;
-		this.#appData = appData ?? ({} as RouterAppData);
 		this.#context = {
 			routerId: internal.routerId,
 			channel,
@@ -95,34 +99,14 @@ export class Router<RouterAppData extends AppData = AppData> extends EnhancedEve
 			getDataProducerById: (dataProducerId) => this.#dataProducers.get(dataProducerId),
 			addTransport: (transport) => this.#addTransport(transport),
 			pipeTransportPairs: this.#pipeTransportPairs,
-			assertOpen: () => this.#assertOpen(),
+			assertOpen: () => this.assertOpen(),
 		};
 
 		logListenerErrors(this, logger);
 	}
 
-	get id(): string {
-		return this.#internal.routerId;
-	}
-
-	get closed(): boolean {
-		return this.#closed;
-	}
-
 	get rtpCapabilities(): RtpCapabilities {
 		return this.#data.rtpCapabilities;
-	}
-
-	get appData(): RouterAppData {
-		return this.#appData;
-	}
-
-	set appData(appData: RouterAppData) {
-		this.#appData = appData;
-	}
-
-	get observer(): EnhancedEventEmitter<RouterObserverEvents> {
-		return this.#observer;
 	}
 
 	/** @private For tests. */
@@ -130,41 +114,13 @@ export class Router<RouterAppData extends AppData = AppData> extends EnhancedEve
 		return this.#transports;
 	}
 
-	close(): void {
-		if (this.#closed) {
-			return;
-		}
-
-		logger.debug('close()');
-
-		this.#closed = true;
-
-		this.#channel.request('worker.closeRouter', '', { routerId: this.#internal.routerId }).catch(() => {});
-
-		this.#closeChildren();
-		this.emit('@close');
-		this.#observer.safeEmit('close');
-	}
-
 	/** @private */
 	workerClosed(): void {
-		if (this.#closed) {
-			return;
-		}
-
-		logger.debug('workerClosed()');
-
-		this.#closed = true;
-		this.#closeChildren();
-		this.safeEmit('workerclose');
-		this.#observer.safeEmit('close');
+		this.closeFrom(WORKER_CLOSE);
 	}
 
 	async dump(): Promise<RouterDump> {
-		logger.debug('dump()');
-		this.#assertOpen();
-
-		return this.#channel.request('router.dump', this.#internal.routerId);
+		return this.request('dump');
 	}
 
 	async createWebRtcTransport<T extends AppData = AppData>(options: WebRtcTransportOptions<T>): Promise<WebRtcTransport<T>> {
@@ -223,7 +179,7 @@ export class Router<RouterAppData extends AppData = AppData> extends EnhancedEve
 		appData,
 	}: ActiveSpeakerObserverOptions<T> = {}): Promise<ActiveSpeakerObserver<T>> {
 		logger.debug('createActiveSpeakerObserver()');
-		this.#assertOpen();
+		this.assertOpen();
 
 		if (typeof interval !== 'number') {
 			throw new TypeError('if given, interval must be an number');
@@ -232,14 +188,14 @@ export class Router<RouterAppData extends AppData = AppData> extends EnhancedEve
 
 		const rtpObserverId = generateUUIDv4();
 
-		await this.#channel.request('router.createActiveSpeakerObserver', this.#internal.routerId, {
+		await this.channel.request('router.createActiveSpeakerObserver', this.#internal.routerId, {
 			rtpObserverId,
 			interval,
 		});
 
 		const observer = new ActiveSpeakerObserver<T>({
 			internal: { ...this.#internal, rtpObserverId },
-			channel: this.#channel,
+			channel: this.channel,
 			appData,
 			getProducerById: (producerId: string) => this.#producers.get(producerId),
 		});
@@ -256,7 +212,7 @@ export class Router<RouterAppData extends AppData = AppData> extends EnhancedEve
 		appData,
 	}: AudioLevelObserverOptions<T> = {}): Promise<AudioLevelObserver<T>> {
 		logger.debug('createAudioLevelObserver()');
-		this.#assertOpen();
+		this.assertOpen();
 
 		if (typeof maxEntries !== 'number' || maxEntries <= 0) {
 			throw new TypeError('if given, maxEntries must be a positive number');
@@ -269,7 +225,7 @@ export class Router<RouterAppData extends AppData = AppData> extends EnhancedEve
 
 		const rtpObserverId = generateUUIDv4();
 
-		await this.#channel.request('router.createAudioLevelObserver', this.#internal.routerId, {
+		await this.channel.request('router.createAudioLevelObserver', this.#internal.routerId, {
 			rtpObserverId,
 			maxEntries,
 			threshold,
@@ -278,7 +234,7 @@ export class Router<RouterAppData extends AppData = AppData> extends EnhancedEve
 
 		const observer = new AudioLevelObserver<T>({
 			internal: { ...this.#internal, rtpObserverId },
-			channel: this.#channel,
+			channel: this.channel,
 			appData,
 			getProducerById: (producerId: string) => this.#producers.get(producerId),
 		});
@@ -324,16 +280,17 @@ export class Router<RouterAppData extends AppData = AppData> extends EnhancedEve
 		transport.on('@dataproducerclose', (dataProducer: DataProducer) =>
 			this.#dataProducers.delete(dataProducer.id),
 		);
-		this.#observer.safeEmit('newtransport', transport);
+		this.observer.safeEmit('newtransport', transport);
 	}
 
 	#addRtpObserver(rtpObserver: RtpObserver): void {
 		this.#rtpObservers.set(rtpObserver.id, rtpObserver);
 		rtpObserver.on('@close', () => this.#rtpObservers.delete(rtpObserver.id));
-		this.#observer.safeEmit('newrtpobserver', rtpObserver);
+		this.observer.safeEmit('newrtpobserver', rtpObserver);
 	}
 
-	#closeChildren(): void {
+	/** @private Transports (and their children) first, then RTP observers. */
+	protected override onClosing(): void {
 		for (const transport of this.#transports.values()) {
 			transport.routerClosed();
 		}
@@ -345,11 +302,5 @@ export class Router<RouterAppData extends AppData = AppData> extends EnhancedEve
 		}
 		this.#rtpObservers.clear();
 		this.#dataProducers.clear();
-	}
-
-	#assertOpen(): void {
-		if (this.#closed) {
-			throw new InvalidStateError('Router closed');
-		}
 	}
 }

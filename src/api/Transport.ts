@@ -1,7 +1,8 @@
-import { EnhancedEventEmitter } from './enhancedEvents';
+import type { EnhancedEventEmitter } from './enhancedEvents';
 import { Logger } from './Logger';
+import { ChannelEntity, ROUTER_CLOSE, type CloseCause } from './ChannelEntity';
+import { logListenerErrors } from './entityUtils';
 import type { Channel } from './Channel';
-import { InvalidStateError } from './errors';
 import { checkAppData, clone, generateUUIDv4, isPlainObject } from './utils';
 import * as ortc from '../ortc';
 import { Producer } from './Producer';
@@ -25,6 +26,13 @@ import type { SctpParameters, SctpStreamParameters } from '../ortc/sctpParameter
 import { TRANSPORT_TRACE_EVENT_TYPES } from './transportUtils';
 
 const logger = new Logger('Transport');
+
+// The WebRtcServer closed: the router learns it from the private event.
+const LISTEN_SERVER_CLOSE: CloseCause = {
+	log: 'listenServerClosed()',
+	privateEvent: '@listenserverclose',
+	event: 'listenserverclose',
+};
 
 /** What every transport needs from its router. @private */
 export type TransportConstructorOptions<TransportAppData> = {
@@ -54,14 +62,10 @@ export abstract class Transport<
 	TransportAppData extends AppData = AppData,
 	Events extends TransportEvents = TransportEvents,
 	ObserverEvents extends TransportObserverEvents = TransportObserverEvents,
-> extends EnhancedEventEmitter<Events> {
+> extends ChannelEntity<TransportAppData, Events, ObserverEvents> {
 	/** @private */
 	protected readonly internal: { routerId: string; transportId: string };
-	/** @private */
-	protected readonly channel: Channel;
 	readonly #baseData: { sctpParameters?: SctpParameters };
-	#closed = false;
-	#appData: TransportAppData;
 	readonly #getRouterRtpCapabilities: () => RtpCapabilities;
 	/** @private */
 	protected readonly getProducerById: (producerId: string) => Producer | undefined;
@@ -79,135 +83,59 @@ export abstract class Transport<
 	#nextMidForConsumers = 0;
 	#sctpStreamIds: Buffer | undefined = undefined;
 	#nextSctpStreamId = 0;
-	readonly #observer: EnhancedEventEmitter<ObserverEvents>;
 
-	protected constructor(
-		{
-			internal,
-			data,
+	protected constructor({
+		internal,
+		data,
+		channel,
+		appData,
+		getRouterRtpCapabilities,
+		getProducerById,
+		getDataProducerById,
+	}: TransportConstructorOptions<TransportAppData>) {
+		super({
+			name: 'Transport',
+			logger,
 			channel,
+			id: internal.transportId,
+			notified: true,
+			requestPrefix: 'transport',
+			closeRequest: ['router.closeTransport', internal.routerId, { transportId: internal.transportId }],
 			appData,
-			getRouterRtpCapabilities,
-			getProducerById,
-			getDataProducerById,
-		}: TransportConstructorOptions<TransportAppData>,
-		observer: EnhancedEventEmitter<ObserverEvents>,
-	) {
-		super();
-
-		logger.debug('constructor()');
+		});
 
 		this.internal = internal;
 		this.#baseData = data;
-		this.channel = channel;
-		this.#appData = appData ?? ({} as TransportAppData);
 		this.#getRouterRtpCapabilities = getRouterRtpCapabilities;
 		this.getProducerById = getProducerById;
 		this.getDataProducerById = getDataProducerById;
-		this.#observer = observer;
 
-		this.channel.on(this.internal.transportId, (event: string, eventData: any) => {
-			this.#onWorkerNotification(event, eventData);
-		});
-
-		this.#emitter.on('listenererror', (eventName, error) => {
-			logger.error(`event listener threw an error [eventName:${String(eventName)}]:`, error);
-		});
-	}
-
-	get id(): string {
-		return this.internal.transportId;
-	}
-
-	get closed(): boolean {
-		return this.#closed;
+		logListenerErrors(this, logger);
 	}
 
 	abstract get type(): TransportType;
-
-	get appData(): TransportAppData {
-		return this.#appData;
-	}
-
-	set appData(appData: TransportAppData) {
-		this.#appData = appData;
-	}
-
-	get observer(): EnhancedEventEmitter<ObserverEvents> {
-		return this.#observer;
-	}
 
 	/** @private For tests. */
 	get channelForTesting(): Channel {
 		return this.channel;
 	}
 
-	close(): void {
-		if (this.#closed) {
-			return;
-		}
-
-		logger.debug('close()');
-
-		this.#closed = true;
-		this.channel.removeAllListeners(this.internal.transportId);
-
-		this.channel
-			.request('router.closeTransport', this.internal.routerId, { transportId: this.internal.transportId })
-			.catch(() => {});
-
-		this.#closeChildren(true);
-		this.#emitter.emit('@close');
-		this.#observerEmitter.safeEmit('close');
-	}
-
 	/** @private The router closed (or its worker). */
 	routerClosed(): void {
-		if (this.#closed) {
-			return;
-		}
-
-		logger.debug('routerClosed()');
-
-		this.#closed = true;
-		this.channel.removeAllListeners(this.internal.transportId);
-
-		// The router knows: its producer tables are being cleared anyway.
-		this.#closeChildren(false);
-		this.#emitter.safeEmit('routerclose');
-		this.#observerEmitter.safeEmit('close');
+		this.closeFrom(ROUTER_CLOSE);
 	}
 
 	/** @private The WebRtcServer this transport listens through closed. */
 	listenServerClosed(): void {
-		if (this.#closed) {
-			return;
-		}
-
-		logger.debug('listenServerClosed()');
-
-		this.#closed = true;
-		this.channel.removeAllListeners(this.internal.transportId);
-
-		this.#closeChildren(true);
-		// The router learns it this way (the close came from the server, not from it).
-		this.#emitter.emit('@listenserverclose');
-		this.#emitter.safeEmit('listenserverclose');
-		this.#observerEmitter.safeEmit('close');
+		this.closeFrom(LISTEN_SERVER_CLOSE);
 	}
 
 	async dump(): Promise<unknown> {
-		logger.debug('dump()');
-		this.assertOpen();
-
-		return this.channel.request('transport.dump', this.internal.transportId);
+		return this.request('dump');
 	}
 
 	async getStats(): Promise<unknown[]> {
-		logger.debug('getStats()');
-		this.assertOpen();
-
-		return [await this.channel.request('transport.getStats', this.internal.transportId)];
+		return [await this.request('getStats')];
 	}
 
 	abstract connect(params: unknown): Promise<void>;
@@ -703,19 +631,30 @@ export abstract class Transport<
 		await this.channel.request('transport.enableTraceEvent', this.internal.transportId, { types: known });
 	}
 
-	/** @private */
-	protected assertOpen(): void {
-		if (this.#closed) {
-			throw new InvalidStateError('Transport closed');
-		}
+	/**
+	 * @private Its children close first; the router is told of closed
+	 * producers unless it is the one closing (its tables are cleared anyway).
+	 */
+	protected override onClosing(cause: CloseCause): void {
+		this.#closeChildren(cause !== ROUTER_CLOSE);
 	}
 
-	/**
-	 * @private Subclasses handle their own worker notifications here and
-	 * return true when they did.
-	 */
-	protected handleWorkerNotification(_event: string, _data: any): boolean {
-		return false;
+	/** @private Subclasses handle their own notifications first, then call this. */
+	protected override handleWorkerNotification(event: string, data: any): boolean {
+		switch (event) {
+			case 'trace':
+				this.emitWithObserver('trace', data as TransportTraceEventData);
+
+				return true;
+
+			case 'listenserverclose':
+				this.listenServerClosed();
+
+				return true;
+
+			default:
+				return false;
+		}
 	}
 
 	get #emitter(): EnhancedEventEmitter<TransportEvents> {
@@ -723,30 +662,7 @@ export abstract class Transport<
 	}
 
 	get #observerEmitter(): EnhancedEventEmitter<TransportObserverEvents> {
-		return this.#observer as unknown as EnhancedEventEmitter<TransportObserverEvents>;
-	}
-
-	#onWorkerNotification(event: string, data: any): void {
-		if (this.handleWorkerNotification(event, data)) {
-			return;
-		}
-
-		switch (event) {
-			case 'trace': {
-				const trace = data as TransportTraceEventData;
-
-				this.#emitter.safeEmit('trace', trace);
-				this.#observerEmitter.safeEmit('trace', trace);
-				break;
-			}
-
-			case 'listenserverclose':
-				this.listenServerClosed();
-				break;
-
-			default:
-				logger.error(`ignoring unknown event "${event}"`);
-		}
+		return this.observer as unknown as EnhancedEventEmitter<TransportObserverEvents>;
 	}
 
 	/** `tellRouter`: whether closed producers must be reported to the router. */

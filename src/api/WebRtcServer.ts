@@ -1,8 +1,7 @@
-import { EnhancedEventEmitter } from './enhancedEvents';
 import { Logger } from './Logger';
+import { ChannelEntity, WORKER_CLOSE, type CloseCause } from './ChannelEntity';
 import { logListenerErrors } from './entityUtils';
 import type { Channel } from './Channel';
-import { InvalidStateError } from './errors';
 import type { WebRtcTransport } from './WebRtcTransport';
 import type { WebRtcServerDump, WebRtcServerEvents, WebRtcServerObserverEvents } from './WebRtcServerTypes';
 import type { AppData } from './types';
@@ -13,13 +12,12 @@ const logger = new Logger('WebRtcServer');
  * Shared UDP/TCP sockets in the worker through which many WebRtcTransports
  * (of any router of that worker) receive and send.
  */
-export class WebRtcServer<WebRtcServerAppData extends AppData = AppData> extends EnhancedEventEmitter<WebRtcServerEvents> {
-	readonly #internal: { webRtcServerId: string };
-	readonly #channel: Channel;
-	#closed = false;
-	#appData: WebRtcServerAppData;
+export class WebRtcServer<WebRtcServerAppData extends AppData = AppData> extends ChannelEntity<
+	WebRtcServerAppData,
+	WebRtcServerEvents,
+	WebRtcServerObserverEvents
+> {
 	readonly #webRtcTransports = new Map<string, WebRtcTransport>();
-	readonly #observer = new EnhancedEventEmitter<WebRtcServerObserverEvents>();
 
 	/** @private Use worker.createWebRtcServer(). */
 	constructor({
@@ -31,35 +29,18 @@ export class WebRtcServer<WebRtcServerAppData extends AppData = AppData> extends
 		channel: Channel;
 		appData?: WebRtcServerAppData;
 	}) {
-		super();
-
-		logger.debug('constructor()');
-
-		this.#internal = internal;
-		this.#channel = channel;
-		this.#appData = appData ?? ({} as WebRtcServerAppData);
+		super({
+			name: 'WebRtcServer',
+			logger,
+			channel,
+			id: internal.webRtcServerId,
+			notified: false,
+			requestPrefix: 'webRtcServer',
+			closeRequest: ['worker.closeWebRtcServer', '', { webRtcServerId: internal.webRtcServerId }],
+			appData,
+		});
 
 		logListenerErrors(this, logger);
-	}
-
-	get id(): string {
-		return this.#internal.webRtcServerId;
-	}
-
-	get closed(): boolean {
-		return this.#closed;
-	}
-
-	get appData(): WebRtcServerAppData {
-		return this.#appData;
-	}
-
-	set appData(appData: WebRtcServerAppData) {
-		this.#appData = appData;
-	}
-
-	get observer(): EnhancedEventEmitter<WebRtcServerObserverEvents> {
-		return this.#observer;
 	}
 
 	/** @private For tests. */
@@ -67,72 +48,46 @@ export class WebRtcServer<WebRtcServerAppData extends AppData = AppData> extends
 		return this.#webRtcTransports;
 	}
 
-	close(): void {
-		if (this.#closed) {
-			return;
-		}
-
-		logger.debug('close()');
-
-		this.#closed = true;
-
-		this.#channel
-			.request('worker.closeWebRtcServer', '', { webRtcServerId: this.#internal.webRtcServerId })
-			.catch(() => {});
-
-		// The worker closes them too (and says so); here it happens right away.
-		const webRtcTransports = [...this.#webRtcTransports.values()];
-
-		this.#webRtcTransports.clear();
-		for (const webRtcTransport of webRtcTransports) {
-			webRtcTransport.listenServerClosed();
-			this.#observer.safeEmit('webrtctransportunhandled', webRtcTransport);
-		}
-
-		this.emit('@close');
-		this.#observer.safeEmit('close');
-	}
-
 	/** @private The worker closed. */
 	workerClosed(): void {
-		if (this.#closed) {
-			return;
-		}
-
-		logger.debug('workerClosed()');
-
-		this.#closed = true;
-
-		// Their routers close them.
-		this.#webRtcTransports.clear();
-
-		this.safeEmit('workerclose');
-		this.#observer.safeEmit('close');
+		this.closeFrom(WORKER_CLOSE);
 	}
 
 	async dump(): Promise<WebRtcServerDump> {
-		logger.debug('dump()');
-
-		if (this.#closed) {
-			throw new InvalidStateError('WebRtcServer closed');
-		}
-
-		return this.#channel.request('webRtcServer.dump', this.#internal.webRtcServerId);
+		return this.request('dump');
 	}
 
 	/** @private */
 	handleWebRtcTransport(webRtcTransport: WebRtcTransport): void {
 		this.#webRtcTransports.set(webRtcTransport.id, webRtcTransport);
-		this.#observer.safeEmit('webrtctransporthandled', webRtcTransport);
+		this.observer.safeEmit('webrtctransporthandled', webRtcTransport);
 
 		const onGone = (): void => {
 			if (this.#webRtcTransports.delete(webRtcTransport.id)) {
-				this.#observer.safeEmit('webrtctransportunhandled', webRtcTransport);
+				this.observer.safeEmit('webrtctransportunhandled', webRtcTransport);
 			}
 		};
 
 		webRtcTransport.on('@close', onGone);
 		// Also when its router closes: the transport no longer uses this server.
 		webRtcTransport.observer.on('close', onGone);
+	}
+
+	/**
+	 * @private close(): the worker closes its transports too (and says so);
+	 * here it happens right away. The worker closing: their routers close them.
+	 */
+	protected override onClosing(cause: CloseCause): void {
+		const webRtcTransports = [...this.#webRtcTransports.values()];
+
+		this.#webRtcTransports.clear();
+		if (cause === WORKER_CLOSE) {
+			return;
+		}
+
+		for (const webRtcTransport of webRtcTransports) {
+			webRtcTransport.listenServerClosed();
+			this.observer.safeEmit('webrtctransportunhandled', webRtcTransport);
+		}
 	}
 }

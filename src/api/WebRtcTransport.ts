@@ -1,6 +1,7 @@
-import { EnhancedEventEmitter } from './enhancedEvents';
 import { Logger } from './Logger';
-import { Transport, type TransportConstructorOptions } from './Transport';
+import type { TransportConstructorOptions } from './Transport';
+import { SctpTransport } from './SctpTransport';
+import type { CloseCause } from './ChannelEntity';
 import { checkDtlsParameters } from './transportUtils';
 import type {
 	DtlsParameters,
@@ -34,16 +35,16 @@ export type WebRtcTransportData = {
 	sctpState?: SctpState;
 };
 
-export class WebRtcTransport<WebRtcTransportAppData extends AppData = AppData> extends Transport<
+export class WebRtcTransport<WebRtcTransportAppData extends AppData = AppData> extends SctpTransport<
 	WebRtcTransportAppData,
 	WebRtcTransportEvents,
 	WebRtcTransportObserverEvents
 > {
-	readonly #data: WebRtcTransportData;
+	readonly #data: Omit<WebRtcTransportData, 'sctpParameters' | 'sctpState'>;
 
 	/** @private Use router.createWebRtcTransport(). */
 	constructor(options: TransportConstructorOptions<WebRtcTransportAppData> & { data: WebRtcTransportData }) {
-		super(options, new EnhancedEventEmitter<WebRtcTransportObserverEvents>());
+		super(options);
 
 		logger.debug('constructor()');
 
@@ -58,8 +59,6 @@ export class WebRtcTransport<WebRtcTransportAppData extends AppData = AppData> e
 			dtlsParameters: data.dtlsParameters,
 			dtlsState: data.dtlsState,
 			dtlsRemoteCert: data.dtlsRemoteCert,
-			sctpParameters: data.sctpParameters,
-			sctpState: data.sctpState,
 		};
 	}
 
@@ -97,38 +96,6 @@ export class WebRtcTransport<WebRtcTransportAppData extends AppData = AppData> e
 
 	get dtlsRemoteCert(): string | undefined {
 		return this.#data.dtlsRemoteCert;
-	}
-
-	get sctpParameters(): SctpParameters | undefined {
-		return this.#data.sctpParameters;
-	}
-
-	get sctpState(): SctpState | undefined {
-		return this.#data.sctpState;
-	}
-
-	override close(): void {
-		if (this.closed) {
-			return;
-		}
-		this.#setClosedState();
-		super.close();
-	}
-
-	override routerClosed(): void {
-		if (this.closed) {
-			return;
-		}
-		this.#setClosedState();
-		super.routerClosed();
-	}
-
-	override listenServerClosed(): void {
-		if (this.closed) {
-			return;
-		}
-		this.#setClosedState();
-		super.listenServerClosed();
 	}
 
 	override async dump(): Promise<WebRtcTransportDump> {
@@ -176,62 +143,39 @@ export class WebRtcTransport<WebRtcTransportAppData extends AppData = AppData> e
 		return iceParameters;
 	}
 
-	protected override handleWorkerNotification(event: string, data: any): boolean {
-		switch (event) {
-			case 'icestatechange': {
-				const iceState = data.iceState as IceState;
-
-				this.#data.iceState = iceState;
-				this.safeEmit('icestatechange', iceState);
-				this.observer.safeEmit('icestatechange', iceState);
-
-				return true;
-			}
-
-			case 'iceselectedtuplechange': {
-				const iceSelectedTuple = data.tuple as TransportTuple;
-
-				this.#data.iceSelectedTuple = iceSelectedTuple;
-				this.safeEmit('iceselectedtuplechange', iceSelectedTuple);
-				this.observer.safeEmit('iceselectedtuplechange', iceSelectedTuple);
-
-				return true;
-			}
-
-			case 'dtlsstatechange': {
-				const dtlsState = data.dtlsState as DtlsState;
-
-				this.#data.dtlsState = dtlsState;
-				if (dtlsState === 'connected') {
-					this.#data.dtlsRemoteCert = data.remoteCert;
-				}
-				this.safeEmit('dtlsstatechange', dtlsState);
-				this.observer.safeEmit('dtlsstatechange', dtlsState);
-
-				return true;
-			}
-
-			case 'sctpstatechange': {
-				const sctpState = data.sctpState as SctpState;
-
-				this.#data.sctpState = sctpState;
-				this.safeEmit('sctpstatechange', sctpState);
-				this.observer.safeEmit('sctpstatechange', sctpState);
-
-				return true;
-			}
-
-			default:
-				return false;
-		}
-	}
-
-	#setClosedState(): void {
+	/** @private ICE and DTLS are over (SCTP too, in SctpTransport) before the children close. */
+	protected override onClosing(cause: CloseCause): void {
 		this.#data.iceState = 'closed';
 		this.#data.iceSelectedTuple = undefined;
 		this.#data.dtlsState = 'closed';
-		if (this.#data.sctpState) {
-			this.#data.sctpState = 'closed';
+		super.onClosing(cause);
+	}
+
+	protected override handleWorkerNotification(event: string, data: any): boolean {
+		switch (event) {
+			case 'icestatechange':
+				this.#data.iceState = data.iceState as IceState;
+				this.emitWithObserver('icestatechange', this.#data.iceState);
+
+				return true;
+
+			case 'iceselectedtuplechange':
+				this.#data.iceSelectedTuple = data.tuple as TransportTuple;
+				this.emitWithObserver('iceselectedtuplechange', this.#data.iceSelectedTuple);
+
+				return true;
+
+			case 'dtlsstatechange':
+				this.#data.dtlsState = data.dtlsState as DtlsState;
+				if (this.#data.dtlsState === 'connected') {
+					this.#data.dtlsRemoteCert = data.remoteCert;
+				}
+				this.emitWithObserver('dtlsstatechange', this.#data.dtlsState);
+
+				return true;
+
+			default:
+				return super.handleWorkerNotification(event, data);
 		}
 	}
 }

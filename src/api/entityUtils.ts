@@ -17,3 +17,20 @@ export function checkTraceEventTypes(types: unknown): void {
 		throw new TypeError('every type must be a string');
 	}
 }
+
+/** The known ones of enableTraceEvent(types), warning about the others (`typeName`: e.g. 'ConsumerTraceEventType'). */
+export function knownTraceEventTypes<T extends string>(
+	types: T[],
+	known: readonly string[],
+	typeName: string,
+	logger: Logger,
+): T[] {
+	return types.filter((type) => {
+		if (known.includes(type)) {
+			return true;
+		}
+		logger.warn(`enableTraceEvent() | invalid ${typeName}: ${type}`);
+
+		return false;
+	});
+}
