@@ -63,6 +63,81 @@ function isObject(value: unknown): value is Loose {
 	return typeof value === 'object' && value !== null;
 }
 
+/* The validators' recurring checks, with mediasoup's messages. */
+
+/** `<name> is not an object`: every validator's first check. */
+function assertObject(value: unknown, name: string): asserts value is Loose {
+	if (!isObject(value)) {
+		throw new TypeError(`${name} is not an object`);
+	}
+}
+
+/** `missing <name>.<field>` for the first of `fields` that is not a number. */
+function requireNumbers(value: Loose, name: string, fields: readonly string[]): void {
+	for (const field of fields) {
+		if (typeof value[field] !== 'number') {
+			throw new TypeError(`missing ${name}.${field}`);
+		}
+	}
+}
+
+/** `missing <name>.<field>` unless it is a non-empty string. */
+function requireString(value: Loose, name: string, field: string): void {
+	if (!value[field] || typeof value[field] !== 'string') {
+		throw new TypeError(`missing ${name}.${field}`);
+	}
+}
+
+/** `invalid <name>.<field>` when given (truthy) with another type. */
+function checkOptional(value: Loose, name: string, field: string, type: 'number' | 'string' | 'boolean' | 'object'): void {
+	if (value[field] && typeof value[field] !== type) {
+		throw new TypeError(`invalid ${name}.${field}`);
+	}
+}
+
+/**
+ * `owner.parameters` made an object ({} when missing or not one) of string
+ * and number values: an undefined value, how some SDP parsers express a bare
+ * flag, becomes ''; any other is refused with the message `invalid` gives.
+ * `check` sees each value in turn, after that.
+ */
+function normalizeParameters(
+	owner: Loose,
+	invalid: (key: string, value: unknown) => string,
+	check?: (key: string, value: string | number) => void,
+): void {
+	if (!isObject(owner.parameters) || Array.isArray(owner.parameters)) {
+		owner.parameters = {};
+	}
+
+	const parameters = owner.parameters as Loose;
+
+	for (const key of Object.keys(parameters)) {
+		if (parameters[key] === undefined) {
+			parameters[key] = '';
+		}
+
+		const value = parameters[key];
+
+		if (typeof value !== 'string' && typeof value !== 'number') {
+			throw new TypeError(invalid(key, value));
+		}
+
+		check?.(key, value);
+	}
+}
+
+/** An optional list: `<name>.<field> is not an array` when given as something else, [] when missing. */
+function optionalArray<T>(value: Loose, name: string, field: string): T[] {
+	if (value[field] && !Array.isArray(value[field])) {
+		throw new TypeError(`${name}.${field} is not an array`);
+	} else if (!value[field]) {
+		value[field] = [];
+	}
+
+	return value[field] as T[];
+}
+
 // Same range as mediasoup: nine-digit positive numbers, leaving room for
 // consecutive ssrcs (simulcast, RTX) without overflowing 32 bits.
 function generateRandomSsrc(): number {
@@ -83,27 +158,13 @@ function clone<T>(value: T): T {
  * extension lists, codec defaults). Throws TypeError if invalid.
  */
 export function validateRtpCapabilities(caps: RtpCapabilities | RouterRtpCapabilities): void {
-	if (!isObject(caps)) {
-		throw new TypeError('caps is not an object');
-	}
+	assertObject(caps, 'caps');
 
-	if (caps.codecs && !Array.isArray(caps.codecs)) {
-		throw new TypeError('caps.codecs is not an array');
-	} else if (!caps.codecs) {
-		caps.codecs = [];
-	}
-
-	for (const codec of caps.codecs) {
+	for (const codec of optionalArray<RtpCodecCapability>(caps, 'caps', 'codecs')) {
 		validateRtpCodecCapability(codec);
 	}
 
-	if (caps.headerExtensions && !Array.isArray(caps.headerExtensions)) {
-		throw new TypeError('caps.headerExtensions is not an array');
-	} else if (!caps.headerExtensions) {
-		caps.headerExtensions = [];
-	}
-
-	for (const ext of caps.headerExtensions) {
+	for (const ext of optionalArray<RtpHeaderExtension>(caps, 'caps', 'headerExtensions')) {
 		validateRtpHeaderExtension(ext);
 	}
 }
@@ -123,30 +184,16 @@ function normalizeCodecCommon(codec: Loose, kind: MediaKind): void {
 		delete codec.channels;
 	}
 
-	if (!isObject(codec.parameters) || Array.isArray(codec.parameters)) {
-		codec.parameters = {};
-	}
-
-	const parameters = codec.parameters as Loose;
-
-	for (const key of Object.keys(parameters)) {
-		let value = parameters[key];
-
-		// An undefined value is how some SDP parsers express a bare flag.
-		if (value === undefined) {
-			parameters[key] = '';
-			value = '';
-		}
-
-		if (typeof value !== 'string' && typeof value !== 'number') {
-			throw new TypeError(`invalid codec parameter [key:${key}, value:${String(value)}]`);
-		}
-
-		// RFC 4588 section 8.6: apt names the payload type RTX repairs.
-		if (key === 'apt' && typeof value !== 'number') {
-			throw new TypeError('invalid codec apt parameter');
-		}
-	}
+	normalizeParameters(
+		codec,
+		(key, value) => `invalid codec parameter [key:${key}, value:${String(value)}]`,
+		(key, value) => {
+			// RFC 4588 section 8.6: apt names the payload type RTX repairs.
+			if (key === 'apt' && typeof value !== 'number') {
+				throw new TypeError('invalid codec apt parameter');
+			}
+		},
+	);
 
 	if (!Array.isArray(codec.rtcpFeedback)) {
 		codec.rtcpFeedback = [];
@@ -177,24 +224,15 @@ function mimeTypeKind(codec: Loose): MediaKind {
  * `mimeType`. Throws TypeError if invalid.
  */
 export function validateRtpCodecCapability(codec: RtpCodecCapability | RouterRtpCodecCapability): void {
-	if (!isObject(codec)) {
-		throw new TypeError('codec is not an object');
-	}
+	assertObject(codec, 'codec');
 
-	const loose = codec as unknown as Loose;
-	const kind = mimeTypeKind(loose);
+	const kind = mimeTypeKind(codec);
 
 	codec.kind = kind;
 
-	if (loose.preferredPayloadType && typeof loose.preferredPayloadType !== 'number') {
-		throw new TypeError('invalid codec.preferredPayloadType');
-	}
-
-	if (typeof loose.clockRate !== 'number') {
-		throw new TypeError('missing codec.clockRate');
-	}
-
-	normalizeCodecCommon(loose, kind);
+	checkOptional(codec, 'codec', 'preferredPayloadType', 'number');
+	requireNumbers(codec, 'codec', ['clockRate']);
+	normalizeCodecCommon(codec, kind);
 }
 
 /**
@@ -202,13 +240,8 @@ export function validateRtpCodecCapability(codec: RtpCodecCapability | RouterRtp
  * TypeError if invalid.
  */
 export function validateRtcpFeedback(fb: RtcpFeedback): void {
-	if (!isObject(fb)) {
-		throw new TypeError('fb is not an object');
-	}
-
-	if (!fb.type || typeof fb.type !== 'string') {
-		throw new TypeError('missing fb.type');
-	}
+	assertObject(fb, 'fb');
+	requireString(fb, 'fb', 'type');
 
 	if (!fb.parameter || typeof fb.parameter !== 'string') {
 		fb.parameter = '';
@@ -220,33 +253,18 @@ export function validateRtcpFeedback(fb: RtcpFeedback): void {
  * and direction to 'sendrecv'. Throws TypeError if invalid.
  */
 export function validateRtpHeaderExtension(ext: RtpHeaderExtension): void {
-	if (!isObject(ext)) {
-		throw new TypeError('ext is not an object');
-	}
+	assertObject(ext, 'ext');
 
 	if (ext.kind !== 'audio' && ext.kind !== 'video') {
 		throw new TypeError('invalid ext.kind');
 	}
 
-	if (!ext.uri || typeof ext.uri !== 'string') {
-		throw new TypeError('missing ext.uri');
-	}
-
-	if (typeof ext.preferredId !== 'number') {
-		throw new TypeError('missing ext.preferredId');
-	}
-
-	if (ext.preferredEncrypt && typeof ext.preferredEncrypt !== 'boolean') {
-		throw new TypeError('invalid ext.preferredEncrypt');
-	} else if (!ext.preferredEncrypt) {
-		ext.preferredEncrypt = false;
-	}
-
-	if (ext.direction && typeof ext.direction !== 'string') {
-		throw new TypeError('invalid ext.direction');
-	} else if (!ext.direction) {
-		ext.direction = 'sendrecv';
-	}
+	requireString(ext, 'ext', 'uri');
+	requireNumbers(ext, 'ext', ['preferredId']);
+	checkOptional(ext, 'ext', 'preferredEncrypt', 'boolean');
+	ext.preferredEncrypt ||= false;
+	checkOptional(ext, 'ext', 'direction', 'string');
+	ext.direction ||= 'sendrecv';
 }
 
 /**
@@ -254,9 +272,7 @@ export function validateRtpHeaderExtension(ext: RtpHeaderExtension): void {
  * encoding lists, rtcp object). Throws TypeError if invalid.
  */
 export function validateRtpParameters(params: RtpParameters): void {
-	if (!isObject(params)) {
-		throw new TypeError('params is not an object');
-	}
+	assertObject(params, 'params');
 
 	if (params.mid && typeof params.mid !== 'string') {
 		throw new TypeError('params.mid is not a string');
@@ -270,23 +286,11 @@ export function validateRtpParameters(params: RtpParameters): void {
 		validateRtpCodecParameters(codec);
 	}
 
-	if (params.headerExtensions && !Array.isArray(params.headerExtensions)) {
-		throw new TypeError('params.headerExtensions is not an array');
-	} else if (!params.headerExtensions) {
-		params.headerExtensions = [];
-	}
-
-	for (const ext of params.headerExtensions) {
+	for (const ext of optionalArray<RtpHeaderExtensionParameters>(params, 'params', 'headerExtensions')) {
 		validateRtpHeaderExtensionParameters(ext);
 	}
 
-	if (params.encodings && !Array.isArray(params.encodings)) {
-		throw new TypeError('params.encodings is not an array');
-	} else if (!params.encodings) {
-		params.encodings = [];
-	}
-
-	for (const encoding of params.encodings) {
+	for (const encoding of optionalArray<RtpEncodingParameters>(params, 'params', 'encodings')) {
 		validateRtpEncodingParameters(encoding);
 	}
 
@@ -303,22 +307,12 @@ export function validateRtpParameters(params: RtpParameters): void {
  * Validates a codec in RTP parameters. Throws TypeError if invalid.
  */
 export function validateRtpCodecParameters(codec: RtpCodecParameters): void {
-	if (!isObject(codec)) {
-		throw new TypeError('codec is not an object');
-	}
+	assertObject(codec, 'codec');
 
-	const loose = codec as unknown as Loose;
-	const kind = mimeTypeKind(loose);
+	const kind = mimeTypeKind(codec);
 
-	if (typeof loose.payloadType !== 'number') {
-		throw new TypeError('missing codec.payloadType');
-	}
-
-	if (typeof loose.clockRate !== 'number') {
-		throw new TypeError('missing codec.clockRate');
-	}
-
-	normalizeCodecCommon(loose, kind);
+	requireNumbers(codec, 'codec', ['payloadType', 'clockRate']);
+	normalizeCodecCommon(codec, kind);
 }
 
 /**
@@ -326,75 +320,33 @@ export function validateRtpCodecParameters(codec: RtpCodecParameters): void {
  * and parameters to {}. Throws TypeError if invalid.
  */
 export function validateRtpHeaderExtensionParameters(ext: RtpHeaderExtensionParameters): void {
-	if (!isObject(ext)) {
-		throw new TypeError('ext is not an object');
-	}
+	assertObject(ext, 'ext');
+	requireString(ext, 'ext', 'uri');
+	requireNumbers(ext, 'ext', ['id']);
+	checkOptional(ext, 'ext', 'encrypt', 'boolean');
+	ext.encrypt ||= false;
 
-	if (!ext.uri || typeof ext.uri !== 'string') {
-		throw new TypeError('missing ext.uri');
-	}
-
-	if (typeof ext.id !== 'number') {
-		throw new TypeError('missing ext.id');
-	}
-
-	if (ext.encrypt && typeof ext.encrypt !== 'boolean') {
-		throw new TypeError('invalid ext.encrypt');
-	} else if (!ext.encrypt) {
-		ext.encrypt = false;
-	}
-
-	if (!isObject(ext.parameters) || Array.isArray(ext.parameters)) {
-		ext.parameters = {};
-	}
-
-	const parameters = ext.parameters;
-
-	for (const key of Object.keys(parameters)) {
-		let value = parameters[key];
-
-		if (value === undefined) {
-			parameters[key] = '';
-			value = '';
-		}
-
-		if (typeof value !== 'string' && typeof value !== 'number') {
-			throw new TypeError(`invalid header extension parameter [key:${key}]`);
-		}
-	}
+	normalizeParameters(ext, (key) => `invalid header extension parameter [key:${key}]`);
 }
 
 /**
  * Validates an encoding; dtx defaults to false. Throws TypeError if invalid.
  */
 export function validateRtpEncodingParameters(encoding: RtpEncodingParameters): void {
-	if (!isObject(encoding)) {
-		throw new TypeError('encoding is not an object');
-	}
+	assertObject(encoding, 'encoding');
+	checkOptional(encoding, 'encoding', 'ssrc', 'number');
+	checkOptional(encoding, 'encoding', 'rid', 'string');
+	checkOptional(encoding, 'encoding', 'rtx', 'object');
 
-	if (encoding.ssrc && typeof encoding.ssrc !== 'number') {
-		throw new TypeError('invalid encoding.ssrc');
-	}
-
-	if (encoding.rid && typeof encoding.rid !== 'string') {
-		throw new TypeError('invalid encoding.rid');
-	}
-
-	if (encoding.rtx && typeof encoding.rtx !== 'object') {
-		throw new TypeError('invalid encoding.rtx');
-	} else if (encoding.rtx) {
-		if (typeof encoding.rtx.ssrc !== 'number') {
-			throw new TypeError('missing encoding.rtx.ssrc');
-		}
+	if (encoding.rtx) {
+		requireNumbers(encoding.rtx, 'encoding.rtx', ['ssrc']);
 	}
 
 	if (!encoding.dtx || typeof encoding.dtx !== 'boolean') {
 		encoding.dtx = false;
 	}
 
-	if (encoding.scalabilityMode && typeof encoding.scalabilityMode !== 'string') {
-		throw new TypeError('invalid encoding.scalabilityMode');
-	}
+	checkOptional(encoding, 'encoding', 'scalabilityMode', 'string');
 }
 
 /**
@@ -403,13 +355,8 @@ export function validateRtpEncodingParameters(encoding: RtpEncodingParameters): 
  * if invalid.
  */
 export function validateRtcpParameters(rtcp: RtcpParameters): void {
-	if (!isObject(rtcp)) {
-		throw new TypeError('rtcp is not an object');
-	}
-
-	if (rtcp.cname && typeof rtcp.cname !== 'string') {
-		throw new TypeError('invalid rtcp.cname');
-	}
+	assertObject(rtcp, 'rtcp');
+	checkOptional(rtcp, 'rtcp', 'cname', 'string');
 
 	if (!rtcp.reducedSize || typeof rtcp.reducedSize !== 'boolean') {
 		rtcp.reducedSize = true;
@@ -420,9 +367,7 @@ export function validateRtcpParameters(rtcp: RtcpParameters): void {
  * Validates SCTP capabilities. Throws TypeError if invalid.
  */
 export function validateSctpCapabilities(caps: SctpCapabilities): void {
-	if (!isObject(caps)) {
-		throw new TypeError('caps is not an object');
-	}
+	assertObject(caps, 'caps');
 
 	if (!isObject(caps.numStreams)) {
 		throw new TypeError('missing caps.numStreams');
@@ -435,42 +380,16 @@ export function validateSctpCapabilities(caps: SctpCapabilities): void {
  * Validates SCTP stream counts. Throws TypeError if invalid.
  */
 export function validateNumSctpStreams(numStreams: NumSctpStreams): void {
-	if (!isObject(numStreams)) {
-		throw new TypeError('numStreams is not an object');
-	}
-
-	if (typeof numStreams.OS !== 'number') {
-		throw new TypeError('missing numStreams.OS');
-	}
-
-	if (typeof numStreams.MIS !== 'number') {
-		throw new TypeError('missing numStreams.MIS');
-	}
+	assertObject(numStreams, 'numStreams');
+	requireNumbers(numStreams, 'numStreams', ['OS', 'MIS']);
 }
 
 /**
  * Validates SCTP association parameters. Throws TypeError if invalid.
  */
 export function validateSctpParameters(params: SctpParameters): void {
-	if (!isObject(params)) {
-		throw new TypeError('params is not an object');
-	}
-
-	if (typeof params.port !== 'number') {
-		throw new TypeError('missing params.port');
-	}
-
-	if (typeof params.OS !== 'number') {
-		throw new TypeError('missing params.OS');
-	}
-
-	if (typeof params.MIS !== 'number') {
-		throw new TypeError('missing params.MIS');
-	}
-
-	if (typeof params.maxMessageSize !== 'number') {
-		throw new TypeError('missing params.maxMessageSize');
-	}
+	assertObject(params, 'params');
+	requireNumbers(params, 'params', ['port', 'OS', 'MIS', 'maxMessageSize']);
 }
 
 /**
@@ -479,13 +398,8 @@ export function validateSctpParameters(params: SctpParameters): void {
  * TypeError if invalid.
  */
 export function validateSctpStreamParameters(params: SctpStreamParameters): void {
-	if (!isObject(params)) {
-		throw new TypeError('params is not an object');
-	}
-
-	if (typeof params.streamId !== 'number') {
-		throw new TypeError('missing params.streamId');
-	}
+	assertObject(params, 'params');
+	requireNumbers(params, 'params', ['streamId']);
 
 	const orderedGiven = typeof params.ordered === 'boolean';
 
@@ -493,13 +407,8 @@ export function validateSctpStreamParameters(params: SctpStreamParameters): void
 		params.ordered = true;
 	}
 
-	if (params.maxPacketLifeTime && typeof params.maxPacketLifeTime !== 'number') {
-		throw new TypeError('invalid params.maxPacketLifeTime');
-	}
-
-	if (params.maxRetransmits && typeof params.maxRetransmits !== 'number') {
-		throw new TypeError('invalid params.maxRetransmits');
-	}
+	checkOptional(params, 'params', 'maxPacketLifeTime', 'number');
+	checkOptional(params, 'params', 'maxRetransmits', 'number');
 
 	if (params.maxPacketLifeTime && params.maxRetransmits) {
 		throw new TypeError('cannot provide both maxPacketLifeTime and maxRetransmits');
@@ -932,7 +841,7 @@ export function getConsumerRtpParameters({
 	}
 
 	const consumableEncodings = consumableRtpParameters.encodings ?? [];
-	const encodings: RtpEncodingParameters[] = [];
+	let encodings: RtpEncodingParameters[] = [];
 
 	if (!pipe) {
 		const ssrc = generateRandomSsrc();
@@ -967,23 +876,7 @@ export function getConsumerRtpParameters({
 
 		encodings.push(encoding);
 	} else {
-		const baseSsrc = generateRandomSsrc();
-		const baseRtxSsrc = generateRandomSsrc();
-		const cloned = clone(consumableEncodings);
-
-		for (let i = 0; i < cloned.length; ++i) {
-			const encoding = cloned[i]!;
-
-			encoding.ssrc = baseSsrc + i;
-
-			if (rtxSupported) {
-				encoding.rtx = { ssrc: baseRtxSsrc + i };
-			} else {
-				delete encoding.rtx;
-			}
-
-			encodings.push(encoding);
-		}
+		encodings = renumberEncodings(consumableEncodings, rtxSupported);
 	}
 
 	return {
@@ -992,6 +885,24 @@ export function getConsumerRtpParameters({
 		encodings,
 		rtcp: clone(consumableRtpParameters.rtcp) ?? {},
 	};
+}
+
+/** Copies of the encodings on consecutive new ssrcs, with consecutive RTX ssrcs when `rtx` (else without RTX). */
+function renumberEncodings(encodings: RtpEncodingParameters[], rtx: boolean): RtpEncodingParameters[] {
+	const baseSsrc = generateRandomSsrc();
+	const baseRtxSsrc = generateRandomSsrc();
+
+	return clone(encodings).map((encoding, i) => {
+		encoding.ssrc = baseSsrc + i;
+
+		if (rtx) {
+			encoding.rtx = { ssrc: baseRtxSsrc + i };
+		} else {
+			delete encoding.rtx;
+		}
+
+		return encoding;
+	});
 }
 
 /**
@@ -1028,29 +939,10 @@ export function getPipeConsumerRtpParameters({
 		.filter((ext) => ext.uri !== MID_URI && ext.uri !== ABS_SEND_TIME_URI && ext.uri !== TRANSPORT_CC_URI)
 		.map((ext) => clone(ext));
 
-	const encodings: RtpEncodingParameters[] = [];
-	const cloned = clone(consumableRtpParameters.encodings) ?? [];
-	const baseSsrc = generateRandomSsrc();
-	const baseRtxSsrc = generateRandomSsrc();
-
-	for (let i = 0; i < cloned.length; ++i) {
-		const encoding = cloned[i]!;
-
-		encoding.ssrc = baseSsrc + i;
-
-		if (enableRtx) {
-			encoding.rtx = { ssrc: baseRtxSsrc + i };
-		} else {
-			delete encoding.rtx;
-		}
-
-		encodings.push(encoding);
-	}
-
 	return {
 		codecs,
 		headerExtensions,
-		encodings,
+		encodings: renumberEncodings(consumableRtpParameters.encodings ?? [], enableRtx),
 		rtcp: clone(consumableRtpParameters.rtcp) ?? {},
 	};
 }
@@ -1117,10 +1009,7 @@ export function matchCodecs(
 		case 'video/h264': {
 			if (strict) {
 				// RFC 6184 section 6.2: packetization-mode defaults to 0.
-				const aMode = aParams['packetization-mode'] || 0;
-				const bMode = bParams['packetization-mode'] || 0;
-
-				if (aMode !== bMode) {
+				if (!sameOrZero(aParams, bParams, 'packetization-mode')) {
 					return false;
 				}
 
@@ -1149,14 +1038,9 @@ export function matchCodecs(
 		}
 
 		case 'video/vp9': {
-			if (strict) {
-				// VP9 RTP payload format section 6: profile-id defaults to 0.
-				const aProfileId = aParams['profile-id'] || 0;
-				const bProfileId = bParams['profile-id'] || 0;
-
-				if (aProfileId !== bProfileId) {
-					return false;
-				}
+			// VP9 RTP payload format section 6: profile-id defaults to 0.
+			if (strict && !sameOrZero(aParams, bParams, 'profile-id')) {
+				return false;
 			}
 
 			break;
@@ -1164,4 +1048,9 @@ export function matchCodecs(
 	}
 
 	return true;
+}
+
+/** Whether a codec parameter is the same in both, a missing one counting as 0. */
+function sameOrZero(aParams: Record<string, unknown>, bParams: Record<string, unknown>, key: string): boolean {
+	return (aParams[key] || 0) === (bParams[key] || 0);
 }
