@@ -3,7 +3,6 @@ import type {
 	TransportListenInfo,
 	TransportListenIp,
 	TransportTuple,
-	SctpState,
 	BaseTransportDump,
 	BaseTransportStats,
 	TransportEvents,
@@ -12,6 +11,7 @@ import type {
 import type { SrtpParameters } from '../ortc/srtpParametersTypes';
 import type { NumSctpStreams } from '../ortc/sctpParametersTypes';
 import type { Either, AppData } from './types';
+import type { SctpStateEvents } from './SctpTransport';
 
 export type PipeTransportOptions<PipeTransportAppData extends AppData = AppData> = {
 	/** Create a SCTP association. Default false. */
@@ -62,14 +62,10 @@ export type PipeTransportStat = BaseTransportStats & {
 	tuple: TransportTuple;
 };
 
-export type PipeTransportEvents = TransportEvents & {
-	sctpstatechange: [SctpState];
-};
+export type PipeTransportEvents = TransportEvents & SctpStateEvents;
 
 export type PipeTransportObserver = EnhancedEventEmitter<PipeTransportObserverEvents>;
 
-export type PipeTransportObserverEvents = TransportObserverEvents & {
-	sctpstatechange: [SctpState];
-};
+export type PipeTransportObserverEvents = TransportObserverEvents & SctpStateEvents;
 
 export type { PipeTransport } from './PipeTransport';

@@ -3,7 +3,6 @@ import type {
 	TransportListenInfo,
 	TransportListenIp,
 	TransportTuple,
-	SctpState,
 	BaseTransportDump,
 	BaseTransportStats,
 	TransportEvents,
@@ -12,6 +11,7 @@ import type {
 import type { SrtpParameters, SrtpCryptoSuite } from '../ortc/srtpParametersTypes';
 import type { NumSctpStreams } from '../ortc/sctpParametersTypes';
 import type { Either, AppData } from './types';
+import type { SctpStateEvents } from './SctpTransport';
 
 export type PlainTransportOptions<PlainTransportAppData extends AppData = AppData> = {
 	/** Use RTCP-mux (RTP and RTCP in the same port). Default true. */
@@ -66,18 +66,16 @@ export type PlainTransportStat = BaseTransportStats & {
 	rtcpTuple?: TransportTuple;
 };
 
-export type PlainTransportEvents = TransportEvents & {
+/** What a PlainTransport tells beyond any transport, to listeners and observer alike. */
+type PlainTransportStateEvents = SctpStateEvents & {
 	tuple: [TransportTuple];
 	rtcptuple: [TransportTuple];
-	sctpstatechange: [SctpState];
 };
+
+export type PlainTransportEvents = TransportEvents & PlainTransportStateEvents;
 
 export type PlainTransportObserver = EnhancedEventEmitter<PlainTransportObserverEvents>;
 
-export type PlainTransportObserverEvents = TransportObserverEvents & {
-	tuple: [TransportTuple];
-	rtcptuple: [TransportTuple];
-	sctpstatechange: [SctpState];
-};
+export type PlainTransportObserverEvents = TransportObserverEvents & PlainTransportStateEvents;
 
 export type { PlainTransport } from './PlainTransport';

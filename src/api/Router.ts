@@ -17,7 +17,7 @@ import type { RtpCapabilities, RouterRtpCodecCapability } from '../ortc/rtpParam
 import type { Transport } from './Transport';
 import type { Producer } from './Producer';
 import type { DataProducer } from './DataProducer';
-import type { RtpObserver } from './RtpObserver';
+import type { RtpObserver, RtpObserverConstructorOptions } from './RtpObserver';
 import type { WebRtcTransport } from './WebRtcTransport';
 import type { PlainTransport } from './PlainTransport';
 import type { PipeTransport } from './PipeTransport';
@@ -186,23 +186,11 @@ export class Router<RouterAppData extends AppData = AppData> extends ChannelEnti
 		}
 		checkAppData(appData);
 
-		const rtpObserverId = generateUUIDv4();
-
-		await this.channel.request('router.createActiveSpeakerObserver', this.#internal.routerId, {
-			rtpObserverId,
-			interval,
-		});
-
-		const observer = new ActiveSpeakerObserver<T>({
-			internal: { ...this.#internal, rtpObserverId },
-			channel: this.channel,
-			appData,
-			getProducerById: (producerId: string) => this.#producers.get(producerId),
-		});
-
-		this.#addRtpObserver(observer as unknown as RtpObserver);
-
-		return observer;
+		return this.#createRtpObserver(
+			'createActiveSpeakerObserver',
+			{ interval },
+			(options) => new ActiveSpeakerObserver<T>({ ...options, appData }),
+		);
 	}
 
 	async createAudioLevelObserver<T extends AppData = AppData>({
@@ -223,25 +211,11 @@ export class Router<RouterAppData extends AppData = AppData> extends ChannelEnti
 		}
 		checkAppData(appData);
 
-		const rtpObserverId = generateUUIDv4();
-
-		await this.channel.request('router.createAudioLevelObserver', this.#internal.routerId, {
-			rtpObserverId,
-			maxEntries,
-			threshold,
-			interval,
-		});
-
-		const observer = new AudioLevelObserver<T>({
-			internal: { ...this.#internal, rtpObserverId },
-			channel: this.channel,
-			appData,
-			getProducerById: (producerId: string) => this.#producers.get(producerId),
-		});
-
-		this.#addRtpObserver(observer as unknown as RtpObserver);
-
-		return observer;
+		return this.#createRtpObserver(
+			'createAudioLevelObserver',
+			{ maxEntries, threshold, interval },
+			(options) => new AudioLevelObserver<T>({ ...options, appData }),
+		);
 	}
 
 	canConsume({ producerId, rtpCapabilities }: { producerId: string; rtpCapabilities: RtpCapabilities }): boolean {
@@ -283,10 +257,27 @@ export class Router<RouterAppData extends AppData = AppData> extends ChannelEnti
 		this.observer.safeEmit('newtransport', transport);
 	}
 
-	#addRtpObserver(rtpObserver: RtpObserver): void {
-		this.#rtpObservers.set(rtpObserver.id, rtpObserver);
+	/** The worker creates it ('router.<action>'), then it is tracked until it closes. */
+	async #createRtpObserver<O extends RtpObserver<any, any, any>>(
+		action: 'createActiveSpeakerObserver' | 'createAudioLevelObserver',
+		settings: object,
+		create: (options: Omit<RtpObserverConstructorOptions<never>, 'appData'>) => O,
+	): Promise<O> {
+		const rtpObserverId = generateUUIDv4();
+
+		await this.channel.request(`router.${action}`, this.#internal.routerId, { rtpObserverId, ...settings });
+
+		const rtpObserver = create({
+			internal: { ...this.#internal, rtpObserverId },
+			channel: this.channel,
+			getProducerById: (producerId: string) => this.#producers.get(producerId),
+		});
+
+		this.#rtpObservers.set(rtpObserver.id, rtpObserver as unknown as RtpObserver);
 		rtpObserver.on('@close', () => this.#rtpObservers.delete(rtpObserver.id));
-		this.observer.safeEmit('newrtpobserver', rtpObserver);
+		this.observer.safeEmit('newrtpobserver', rtpObserver as unknown as RtpObserver);
+
+		return rtpObserver;
 	}
 
 	/** @private Transports (and their children) first, then RTP observers. */

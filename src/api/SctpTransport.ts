@@ -4,7 +4,8 @@ import type { SctpState, TransportEvents, TransportObserverEvents } from './Tran
 import type { SctpParameters } from '../ortc/sctpParametersTypes';
 import type { AppData } from './types';
 
-type SctpStateEvents = { sctpstatechange: [SctpState] };
+/** @private The event SCTP-capable transports add, to listeners and observer alike. */
+export type SctpStateEvents = { sctpstatechange: [SctpState] };
 
 /**
  * @private The transports that may carry an SCTP association (WebRtc, Plain,

@@ -4,7 +4,6 @@ import type {
 	TransportListenIp,
 	TransportProtocol,
 	TransportTuple,
-	SctpState,
 	BaseTransportDump,
 	BaseTransportStats,
 	TransportEvents,
@@ -13,6 +12,7 @@ import type {
 import type { WebRtcServer } from './WebRtcServer';
 import type { NumSctpStreams } from '../ortc/sctpParametersTypes';
 import type { Either, AppData } from './types';
+import type { SctpStateEvents } from './SctpTransport';
 
 export type WebRtcTransportOptions<WebRtcTransportAppData extends AppData = AppData> =
 	WebRtcTransportOptionsBase<WebRtcTransportAppData> & WebRtcTransportListen;
@@ -126,20 +126,17 @@ export type WebRtcTransportStat = BaseTransportStats & {
 	dtlsState: DtlsState;
 };
 
-export type WebRtcTransportEvents = TransportEvents & {
+/** What a WebRtcTransport tells beyond any transport, to listeners and observer alike. */
+type WebRtcTransportStateEvents = SctpStateEvents & {
 	icestatechange: [IceState];
 	iceselectedtuplechange: [TransportTuple];
 	dtlsstatechange: [DtlsState];
-	sctpstatechange: [SctpState];
 };
+
+export type WebRtcTransportEvents = TransportEvents & WebRtcTransportStateEvents;
 
 export type WebRtcTransportObserver = EnhancedEventEmitter<WebRtcTransportObserverEvents>;
 
-export type WebRtcTransportObserverEvents = TransportObserverEvents & {
-	icestatechange: [IceState];
-	iceselectedtuplechange: [TransportTuple];
-	dtlsstatechange: [DtlsState];
-	sctpstatechange: [SctpState];
-};
+export type WebRtcTransportObserverEvents = TransportObserverEvents & WebRtcTransportStateEvents;
 
 export type { WebRtcTransport } from './WebRtcTransport';

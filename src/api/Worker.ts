@@ -238,15 +238,7 @@ export class Worker<WorkerAppData extends AppData = AppData> extends EnhancedEve
 
 		this.#closed = true;
 
-		for (const router of this.#routers) {
-			router.workerClosed();
-		}
-		this.#routers.clear();
-
-		for (const webRtcServer of this.#webRtcServers) {
-			webRtcServer.workerClosed();
-		}
-		this.#webRtcServers.clear();
+		this.#closeChildren();
 
 		this.#channel
 			.request('worker.close')
@@ -322,8 +314,7 @@ export class Worker<WorkerAppData extends AppData = AppData> extends EnhancedEve
 			appData,
 		});
 
-		this.#webRtcServers.add(webRtcServer as WebRtcServer);
-		webRtcServer.on('@close', () => this.#webRtcServers.delete(webRtcServer as WebRtcServer));
+		track(this.#webRtcServers, webRtcServer as WebRtcServer);
 		this.#observer.safeEmit('newwebrtcserver', webRtcServer as WebRtcServer);
 
 		return webRtcServer;
@@ -349,8 +340,7 @@ export class Worker<WorkerAppData extends AppData = AppData> extends EnhancedEve
 			appData,
 		});
 
-		this.#routers.add(router as Router);
-		router.on('@close', () => this.#routers.delete(router as Router));
+		track(this.#routers, router as Router);
 		this.#observer.safeEmit('newrouter', router as Router);
 
 		return router;
@@ -368,15 +358,7 @@ export class Worker<WorkerAppData extends AppData = AppData> extends EnhancedEve
 		this.#died = true;
 		this.#channel.close();
 
-		for (const router of this.#routers) {
-			router.workerClosed();
-		}
-		this.#routers.clear();
-
-		for (const webRtcServer of this.#webRtcServers) {
-			webRtcServer.workerClosed();
-		}
-		this.#webRtcServers.clear();
+		this.#closeChildren();
 
 		this.safeEmit('died', error);
 		if (!this.#subprocessClosed) {
@@ -386,9 +368,28 @@ export class Worker<WorkerAppData extends AppData = AppData> extends EnhancedEve
 		this.#observer.safeEmit('close');
 	}
 
+	/** Routers first, then WebRtcServers (their transports are the routers'). */
+	#closeChildren(): void {
+		for (const router of this.#routers) {
+			router.workerClosed();
+		}
+		this.#routers.clear();
+
+		for (const webRtcServer of this.#webRtcServers) {
+			webRtcServer.workerClosed();
+		}
+		this.#webRtcServers.clear();
+	}
+
 	#assertOpen(): void {
 		if (this.#closed) {
 			throw new InvalidStateError('Worker closed');
 		}
 	}
+}
+
+/** Keeps a child in `children` until it closes. */
+function track<T extends Router | WebRtcServer>(children: Set<T>, child: T): void {
+	children.add(child);
+	child.on('@close', () => children.delete(child));
 }
