@@ -2,6 +2,7 @@ import { EnhancedEventEmitter } from './enhancedEvents';
 import type { Logger } from './Logger';
 import type { Channel } from './Channel';
 import { InvalidStateError } from './errors';
+import { checkTraceEventTypes, knownTraceEventTypes } from './entityUtils';
 import type { AppData } from './types';
 
 type Events = Record<string, any[]>;
@@ -153,6 +154,21 @@ export abstract class ChannelEntity<
 		this.assertOpen();
 
 		return this.channel.request(`${this.#spec.requestPrefix}.${action}`, this.#spec.id, data);
+	}
+
+	/**
+	 * @private Producer's and Consumer's enableTraceEvent(): argument checks,
+	 * then known types only (`typeName` in the warning about the others).
+	 */
+	protected async requestTraceEvent(types: unknown, knownTypes: readonly string[], typeName: string): Promise<void> {
+		this.logger.debug('enableTraceEvent()');
+		checkTraceEventTypes(types);
+		this.assertOpen();
+
+		// Unknown types are dropped (with a warning), as mediasoup does.
+		const validTypes = knownTraceEventTypes(types as string[], knownTypes, typeName, this.logger);
+
+		await this.channel.request(`${this.#spec.requestPrefix}.enableTraceEvent`, this.#spec.id, { types: validTypes });
 	}
 
 	/** @private */

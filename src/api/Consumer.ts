@@ -1,6 +1,6 @@
 import { Logger } from './Logger';
 import { PausableEntity, TRANSPORT_CLOSE, type CloseCause } from './ChannelEntity';
-import { logListenerErrors, checkTraceEventTypes, knownTraceEventTypes } from './entityUtils';
+import { logListenerErrors } from './entityUtils';
 import type { Channel } from './Channel';
 import type { AppData } from './types';
 import type { MediaKind, RtpParameters } from '../ortc/rtpParametersTypes';
@@ -193,13 +193,7 @@ export class Consumer<ConsumerAppData extends AppData = AppData> extends Pausabl
 	}
 
 	async enableTraceEvent(types: ConsumerTraceEventType[] = []): Promise<void> {
-		logger.debug('enableTraceEvent()');
-		checkTraceEventTypes(types);
-		this.assertOpen();
-
-		const validTypes = knownTraceEventTypes(types, TRACE_EVENT_TYPES, 'ConsumerTraceEventType', logger);
-
-		await this.channel.request('consumer.enableTraceEvent', this.id, { types: validTypes });
+		await this.requestTraceEvent(types, TRACE_EVENT_TYPES, 'ConsumerTraceEventType');
 	}
 
 	protected override handleWorkerNotification(event: string, data?: any): boolean {

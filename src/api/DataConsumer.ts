@@ -24,14 +24,7 @@ type DataConsumerInternal = {
 	dataConsumerId: string;
 };
 
-type DataConsumerData = {
-	dataProducerId: string;
-	type: DataConsumerType;
-	sctpStreamParameters?: SctpStreamParameters;
-	label: string;
-	protocol: string;
-	bufferedAmountLowThreshold: number;
-};
+type DataConsumerData = Omit<DataConsumerDump, 'id' | 'paused' | 'dataProducerPaused' | 'subchannels'>;
 
 /** A data producer's messages sent to an endpoint (or to the application, for direct ones). */
 export class DataConsumer<DataConsumerAppData extends AppData = AppData> extends PausableEntity<

@@ -1,6 +1,6 @@
 import { Logger } from './Logger';
 import { PausableEntity, TRANSPORT_CLOSE } from './ChannelEntity';
-import { logListenerErrors, checkTraceEventTypes, knownTraceEventTypes } from './entityUtils';
+import { logListenerErrors } from './entityUtils';
 import type { Channel } from './Channel';
 import type { AppData } from './types';
 import type { MediaKind, RtpParameters } from '../ortc/rtpParametersTypes';
@@ -116,14 +116,7 @@ export class Producer<ProducerAppData extends AppData = AppData> extends Pausabl
 	}
 
 	async enableTraceEvent(types: ProducerTraceEventType[] = []): Promise<void> {
-		logger.debug('enableTraceEvent()');
-		checkTraceEventTypes(types);
-		this.assertOpen();
-
-		// Unknown types are dropped (with a warning), as mediasoup does.
-		const validTypes = knownTraceEventTypes(types, TRACE_EVENT_TYPES, 'ProducerTraceEventType', logger);
-
-		await this.channel.request('producer.enableTraceEvent', this.id, { types: validTypes });
+		await this.requestTraceEvent(types, TRACE_EVENT_TYPES, 'ProducerTraceEventType');
 	}
 
 	/** Injects an RTP packet (only for producers of a DirectTransport). */

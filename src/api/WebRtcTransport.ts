@@ -15,22 +15,14 @@ import type {
 	WebRtcTransportObserverEvents,
 	WebRtcTransportStat,
 } from './WebRtcTransportTypes';
-import type { SctpState, TransportTuple } from './TransportTypes';
+import type { BaseTransportDump, SctpState, TransportTuple } from './TransportTypes';
 import type { SctpParameters } from '../ortc/sctpParametersTypes';
 import type { AppData } from './types';
 
 const logger = new Logger('WebRtcTransport');
 
-/** @private What the worker answers on creation (its dump). */
-export type WebRtcTransportData = {
-	iceRole: 'controlled';
-	iceParameters: IceParameters;
-	iceCandidates: IceCandidate[];
-	iceState: IceState;
-	iceSelectedTuple?: TransportTuple;
-	dtlsParameters: DtlsParameters;
-	dtlsState: DtlsState;
-	dtlsRemoteCert?: string;
+/** @private What the worker answers on creation: its dump's WebRTC part, and SCTP's. */
+export type WebRtcTransportData = Omit<WebRtcTransportDump, keyof BaseTransportDump> & {
 	sctpParameters?: SctpParameters;
 	sctpState?: SctpState;
 };
