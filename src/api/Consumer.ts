@@ -2,6 +2,7 @@ import { Logger } from './Logger';
 import { PausableEntity, TRANSPORT_CLOSE, type CloseCause } from './ChannelEntity';
 import { logListenerErrors } from './entityUtils';
 import type { Channel } from './Channel';
+import type { TransportInternal } from './Transport';
 import type { AppData } from './types';
 import type { MediaKind, RtpParameters } from '../ortc/rtpParametersTypes';
 import type { ProducerStat } from './ProducerTypes';
@@ -24,11 +25,7 @@ const TRACE_EVENT_TYPES: readonly string[] = ['rtp', 'keyframe', 'nack', 'pli', 
 // The worker says the producer closed: the transport hears '@producerclose' first.
 const PRODUCER_CLOSE: CloseCause = { privateEvent: '@producerclose', event: 'producerclose' };
 
-type ConsumerInternal = {
-	routerId: string;
-	transportId: string;
-	consumerId: string;
-};
+type ConsumerInternal = TransportInternal & { consumerId: string };
 
 type ConsumerData = {
 	producerId: string;

@@ -2,6 +2,7 @@ import { Logger } from './Logger';
 import { PausableEntity, TRANSPORT_CLOSE, type CloseCause } from './ChannelEntity';
 import { logListenerErrors } from './entityUtils';
 import type { Channel } from './Channel';
+import type { TransportInternal } from './Transport';
 import { encodeDataMessage } from './DataProducer';
 import type { AppData } from './types';
 import type { SctpStreamParameters } from '../ortc/sctpParametersTypes';
@@ -18,11 +19,7 @@ const logger = new Logger('DataConsumer');
 // The worker says the data producer closed: the transport hears '@dataproducerclose' first.
 const DATA_PRODUCER_CLOSE: CloseCause = { privateEvent: '@dataproducerclose', event: 'dataproducerclose' };
 
-type DataConsumerInternal = {
-	routerId: string;
-	transportId: string;
-	dataConsumerId: string;
-};
+type DataConsumerInternal = TransportInternal & { dataConsumerId: string };
 
 type DataConsumerData = Omit<DataConsumerDump, 'id' | 'paused' | 'dataProducerPaused' | 'subchannels'>;
 

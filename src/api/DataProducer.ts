@@ -2,6 +2,7 @@ import { Logger } from './Logger';
 import { PausableEntity, TRANSPORT_CLOSE } from './ChannelEntity';
 import { logListenerErrors } from './entityUtils';
 import type { Channel } from './Channel';
+import type { TransportInternal } from './Transport';
 import type { AppData } from './types';
 import type { SctpStreamParameters } from '../ortc/sctpParametersTypes';
 import type {
@@ -14,11 +15,7 @@ import type {
 
 const logger = new Logger('DataProducer');
 
-type DataProducerInternal = {
-	routerId: string;
-	transportId: string;
-	dataProducerId: string;
-};
+type DataProducerInternal = TransportInternal & { dataProducerId: string };
 
 type DataProducerData = {
 	type: DataProducerType;

@@ -2,6 +2,7 @@ import { Logger } from './Logger';
 import { PausableEntity, TRANSPORT_CLOSE } from './ChannelEntity';
 import { logListenerErrors } from './entityUtils';
 import type { Channel } from './Channel';
+import type { TransportInternal } from './Transport';
 import type { AppData } from './types';
 import type { MediaKind, RtpParameters } from '../ortc/rtpParametersTypes';
 import type {
@@ -20,11 +21,7 @@ const logger = new Logger('Producer');
 
 const TRACE_EVENT_TYPES: readonly string[] = ['rtp', 'keyframe', 'nack', 'pli', 'fir', 'sr'];
 
-type ProducerInternal = {
-	routerId: string;
-	transportId: string;
-	producerId: string;
-};
+type ProducerInternal = TransportInternal & { producerId: string };
 
 type ProducerData = {
 	kind: MediaKind;

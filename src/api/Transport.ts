@@ -34,9 +34,12 @@ const LISTEN_SERVER_CLOSE: CloseCause = {
 	event: 'listenserverclose',
 };
 
+/** @private A transport's ids, and (with their own id) its children's. */
+export type TransportInternal = { routerId: string; transportId: string };
+
 /** What every transport needs from its router. @private */
 export type TransportConstructorOptions<TransportAppData> = {
-	internal: { routerId: string; transportId: string };
+	internal: TransportInternal;
 	data: { sctpParameters?: SctpParameters };
 	channel: Channel;
 	appData?: TransportAppData;
@@ -64,7 +67,7 @@ export abstract class Transport<
 	ObserverEvents extends TransportObserverEvents = TransportObserverEvents,
 > extends ChannelEntity<TransportAppData, Events, ObserverEvents> {
 	/** @private */
-	protected readonly internal: { routerId: string; transportId: string };
+	protected readonly internal: TransportInternal;
 	readonly #baseData: { sctpParameters?: SctpParameters };
 	readonly #getRouterRtpCapabilities: () => RtpCapabilities;
 	/** @private */
