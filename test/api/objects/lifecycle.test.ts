@@ -14,6 +14,7 @@ import type { PlainTransport } from '../../../src/api/PlainTransport';
 import type { Producer } from '../../../src/api/Producer';
 import { audioProducerParameters, consumerDeviceCapabilities } from './fixtures';
 import { closeEnv, createEnv, plainTransport, type Env } from './helpers';
+import type { types } from '../../../src';
 
 let env: Env;
 let transport1: PlainTransport;
@@ -337,3 +338,32 @@ test('appData: {} by default, replaceable on every object', async () => {
 		assert.deepEqual(object.appData, { foo: 'bar' });
 	}
 });
+
+// The members the shared base classes declare keep the types mediasoup gives
+// them on each class (this part only has to compile).
+type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+type MyAppData = { room: string };
+
+export const inheritedMemberTypes: true[] = [
+	true as Equal<types.Producer['observer'], types.ProducerObserver>,
+	true as Equal<types.Consumer['observer'], types.ConsumerObserver>,
+	true as Equal<types.DataProducer['observer'], types.DataProducerObserver>,
+	true as Equal<types.DataConsumer['observer'], types.DataConsumerObserver>,
+	true as Equal<types.AudioLevelObserver['observer'], types.AudioLevelObserverObserver>,
+	true as Equal<types.ActiveSpeakerObserver['observer'], types.ActiveSpeakerObserverObserver>,
+	true as Equal<types.WebRtcTransport['observer'], types.WebRtcTransportObserver>,
+	true as Equal<types.PlainTransport['observer'], types.PlainTransportObserver>,
+	true as Equal<types.PipeTransport['observer'], types.PipeTransportObserver>,
+	true as Equal<types.DirectTransport['observer'], types.DirectTransportObserver>,
+	true as Equal<types.Router['observer'], types.RouterObserver>,
+	true as Equal<types.WebRtcServer['observer'], types.WebRtcServerObserver>,
+	true as Equal<types.Consumer<MyAppData>['appData'], MyAppData>,
+	true as Equal<types.PlainTransport<MyAppData>['appData'], MyAppData>,
+	true as Equal<types.AudioLevelObserver<MyAppData>['appData'], MyAppData>,
+	true as Equal<types.Router<MyAppData>['appData'], MyAppData>,
+	true as Equal<types.Consumer['producerPaused'], boolean>,
+	true as Equal<types.DataConsumer['dataProducerPaused'], boolean>,
+	true as Equal<types.Producer['pause'], () => Promise<void>>,
+	true as Equal<types.WebRtcTransport['sctpState'], types.SctpState | undefined>,
+	true as Equal<types.PipeTransport['sctpParameters'], types.SctpParameters | undefined>,
+];
