@@ -61,6 +61,9 @@ export const WORKER_CLOSE: CloseCause = { log: 'workerClosed()', event: 'workerc
  *   closed = true, notifications off, [close request to the worker],
  *   onClosing() (children, state), [private event], [public event],
  *   observer 'close'.
+ *
+ * Worker stays apart: it owns the process and channel, closes its children
+ * before its close request and emits no '@close'.
  */
 export abstract class ChannelEntity<
 	EntityAppData extends AppData,
