@@ -97,7 +97,7 @@ function writeU32(b: Uint8Array, o: number, v: number): void {
 
 interface Transform {
 	/** Encrypts and tags RTP; input untouched. `ks` is the stream's keystream batch (AES-CM only). */
-	protectRtp(packet: Buffer, len: number, hdr: number, ssrc: number, roc: number, seq: number, ks: SendKeystream | null): Buffer;
+	protectRtp(packet: Buffer, len: number, hdr: number, ssrc: number, roc: number, seq: number, ks: SendKeystream | null, into: Buffer | undefined): Buffer;
 	/** A keystream batch for a new sending stream, or null when the transform has no use for one. */
 	newSendKeystream(): SendKeystream | null;
 	/** Verifies and decrypts in place; returns the payload end or -1 on auth failure. */
@@ -138,7 +138,7 @@ class AesCmHmacTransform implements Transform {
 	}
 
 	/** `packet.length === len`. */
-	protectRtp(packet: Buffer, len: number, hdr: number, ssrc: number, roc: number, seq: number, cache: SendKeystream | null): Buffer {
+	protectRtp(packet: Buffer, len: number, hdr: number, ssrc: number, roc: number, seq: number, cache: SendKeystream | null, into: Buffer | undefined): Buffer {
 		const tagLen = this.rtpTagLength;
 		const s = scratchFor(64 + len + 4);
 		const auth = this.rtpAuth;
@@ -183,7 +183,7 @@ class AesCmHmacTransform implements Transform {
 		}
 		// Authenticated portion || ROC (RFC 3711 section 4.2).
 		writeU32(s, 64 + len, roc);
-		const out = outputBuffer(len + tagLen);
+		const out = into !== undefined && into.length >= len + tagLen ? into.subarray(0, len + tagLen) : outputBuffer(len + tagLen);
 		out.set(bodyView(len), 0);
 		auth.computePrefixedInto(hashView(64 + len + 4), out, len, tagLen);
 		return out;
@@ -510,7 +510,12 @@ export class SrtpSession {
 		this.rxRtp.set(ssrc, rx);
 	}
 
-	protectRtp(packet: Buffer): Buffer | undefined {
+	/**
+	 * Encrypts and authenticates one RTP packet (left untouched). The result is a new buffer, or
+	 * a view of `into` when given and large enough (length + tag): a caller that is done with
+	 * each result before the next call (a synchronous UDP send) saves an allocation per packet.
+	 */
+	protectRtp(packet: Buffer, into?: Buffer): Buffer | undefined {
 		const len = packet.length;
 		const hdr = rtpHeaderLength(packet, len);
 		if (hdr < 0) {
@@ -532,7 +537,7 @@ export class SrtpSession {
 		}
 		st.update(v, seq);
 		this.lastFailure = SrtpFailure.None;
-		return this.transform.protectRtp(packet, len, hdr, ssrc, v >>> 0, seq, st.keystream);
+		return this.transform.protectRtp(packet, len, hdr, ssrc, v >>> 0, seq, st.keystream, into);
 	}
 
 	unprotectRtp(packet: Buffer): Buffer | undefined {

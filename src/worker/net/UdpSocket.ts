@@ -12,6 +12,43 @@ export type UdpBindOptions = {
 	recvBufferSize?: number;
 };
 
+/**
+ * Node's UDP handle under a dgram.Socket (udp_wrap's UDP object) and its send request class.
+ * dgram.Socket#send spends about 1 µs of JavaScript per datagram (argument shuffling, buffer
+ * list building, an async-id scope, a new SendWrap) before the handle's send, which first tries
+ * uv_udp_try_send and returns `bytes + 1` when the datagram went to the kernel synchronously.
+ * The worker sends one datagram per forwarded packet, so it calls the handle directly: a
+ * numeric address (we only ever send to addresses we received from) needs none of dgram's
+ * lookup, and a synchronous send leaves the buffer free at once. Where Node lacks the binding,
+ * dgram's own send is used.
+ */
+type RawUdpHandle = {
+	send(req: object, list: Uint8Array[], count: number, ...rest: unknown[]): number;
+	getSendQueueCount(): number;
+};
+type RawSendRequest = { list?: Uint8Array[] };
+
+const udpBinding: { SendWrap: new () => RawSendRequest } | undefined = (() => {
+	try {
+		const binding = (process as unknown as { binding(name: string): any }).binding('udp_wrap');
+
+		return typeof binding?.SendWrap === 'function' ? binding : undefined;
+	} catch {
+		return undefined;
+	}
+})();
+
+function rawHandleOf(socket: dgram.Socket): RawUdpHandle | undefined {
+	if (udpBinding === undefined) {
+		return undefined;
+	}
+
+	const state = Object.getOwnPropertySymbols(socket).find((sym) => sym.description === 'state symbol');
+	const handle = state === undefined ? undefined : (socket as any)[state]?.handle;
+
+	return typeof handle?.send === 'function' && typeof handle.getSendQueueCount === 'function' ? handle : undefined;
+}
+
 /** Called for every datagram; `data` is only valid during the call. */
 export type UdpPacketListener = (data: Buffer, remoteIp: string, remotePort: number, socket: UdpSocket) => void;
 
@@ -32,12 +69,20 @@ export class UdpSocket {
 	#remoteIp: string | undefined = undefined;
 	#remotePort = 0;
 	#connected = false;
+	/** The raw handle (undefined: dgram's send), one reusable request and one-entry list. */
+	#raw: RawUdpHandle | undefined;
+	#req: RawSendRequest | undefined;
+	readonly #list: Uint8Array[] = [Buffer.alloc(0)];
+	/** Sends the kernel refused (e.g. ICMP unreachable reported on a connected socket). */
+	sendErrors = 0;
 
 	/** @private Use UdpSocket.bind(). */
 	constructor(socket: dgram.Socket) {
 		const address = socket.address();
 
 		this.socket = socket;
+		this.#raw = rawHandleOf(socket);
+		this.#req = this.#raw === undefined ? undefined : new udpBinding!.SendWrap();
 		this.localIp = address.address;
 		this.localPort = address.port;
 
@@ -113,6 +158,10 @@ export class UdpSocket {
 	 * copied to the kernel synchronously by uv_udp_try_send).
 	 */
 	get sendBuffersFree(): boolean {
+		if (this.#raw !== undefined) {
+			return !this.#closed && this.#raw.getSendQueueCount() === 0;
+		}
+
 		return this.#connected && this.socket.getSendQueueCount() === 0;
 	}
 
@@ -122,12 +171,46 @@ export class UdpSocket {
 		}
 		if (this.#connected) {
 			if (remotePort === this.#remotePort && remoteIp === this.#remoteIp) {
-				this.socket.send(data);
+				if (this.#raw !== undefined) {
+					this.#rawSend(data, 0, '');
+				} else {
+					this.socket.send(data);
+				}
 			}
 
 			return;
 		}
-		this.socket.send(data, remotePort, remoteIp);
+		if (this.#raw !== undefined && this.#remoteIp === undefined) {
+			this.#rawSend(data, remotePort, remoteIp);
+		} else {
+			// connect() in flight: dgram queues the datagram until it completes.
+			this.socket.send(data, remotePort, remoteIp);
+		}
+	}
+
+	/** One datagram through the handle (port 0: the connected remote). */
+	#rawSend(data: Uint8Array, remotePort: number, remoteIp: string): void {
+		const list = this.#list;
+		const req = this.#req!;
+
+		list[0] = data;
+
+		const result =
+			remotePort === 0 ? this.#raw!.send(req, list, 1, false) : this.#raw!.send(req, list, 1, remotePort, remoteIp, false);
+
+		if (result > 0) {
+			// In the kernel already; the request object was never bound to a libuv request.
+			return;
+		}
+		if (result === 0) {
+			// Queued in libuv: this request object now belongs to that send and keeps the
+			// buffer alive until it completes (no callback asked); the next send takes a new one.
+			req.list = [data];
+			this.#req = new udpBinding!.SendWrap();
+
+			return;
+		}
+		this.sendErrors++;
 	}
 
 	close(): void {
@@ -136,6 +219,7 @@ export class UdpSocket {
 		}
 		this.#closed = true;
 		this.#connected = false;
+		this.#raw = undefined;
 		this.onPacket = undefined;
 		try {
 			this.socket.close();

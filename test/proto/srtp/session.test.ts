@@ -414,3 +414,23 @@ test('RFC 3711 4.1.1/4.2: send-side keystream batching equals a per-packet creat
 		}
 	}
 });
+
+test('protectRtp(packet, into): the same bytes as a fresh output, written into `into` when it fits, else a buffer of its own', () => {
+	for (const suite of ['AES_CM_128_HMAC_SHA1_80', 'AES_CM_128_HMAC_SHA1_32'] as const) {
+		const a = new SrtpSession(suite, keyFor(suite));
+		const b = new SrtpSession(suite, keyFor(suite));
+		const into = Buffer.alloc(1300);
+		for (let seq = 0; seq < 200; seq++) {
+			// 1,200 bytes fit; 1,290 + tag does not (for _80) and must not be truncated.
+			const pkt = rtp(seq, 0x4444, seq % 7 === 0 ? 1278 : 1188);
+			const fresh = a.protectRtp(pkt)!;
+			const reused = b.protectRtp(pkt, into)!;
+			assert.deepEqual(reused, fresh, `seq ${seq}`);
+			assert.equal(reused.buffer === into.buffer, fresh.length <= into.length, `seq ${seq}: written into \`into\` iff it fits`);
+			// The next call may overwrite `into`: a result taken from it is only valid until then.
+			if (reused.buffer === into.buffer) {
+				assert.equal(reused.byteOffset, into.byteOffset);
+			}
+		}
+	}
+});

@@ -100,6 +100,73 @@ test('UdpSocket binds, receives datagrams, and frees its port on close', async (
 	await assert.rejects(UdpSocket.bind({ ip: 'foo', choice: { port: 1 } }), TypeError);
 });
 
+test('UdpSocket.send(): addressed and connected sends arrive byte-exact and in order, the buffer is free at once, an unreachable remote never throws', async () => {
+	for (const [family, ip] of [['udp4', '127.0.0.1'], ['udp6', '::1']] as const) {
+		const socket = await UdpSocket.bind({ ip, choice: { min: 20000, max: 40000 } });
+		const peer = dgram.createSocket(family);
+
+		await new Promise<void>((resolve) => peer.bind(0, ip, resolve));
+
+		const got: Buffer[] = [];
+		const received = async (count: number): Promise<void> => {
+			for (let waited = 0; got.length < count; waited += 5) {
+				assert.ok(waited < 5000, `${family}: ${got.length} of ${count} datagrams arrived`);
+				await new Promise((r) => setTimeout(r, 5));
+			}
+		};
+
+		peer.on('message', (data) => got.push(data));
+		// One buffer rewritten before every send: each datagram must carry what the buffer held
+		// at its send (copied out synchronously), not what it holds later.
+		const buf = Buffer.alloc(1200);
+		const peerPort = peer.address().port;
+
+		for (let i = 0; i < 200; i++) {
+			buf.fill(i & 0xff);
+			buf.writeUInt16BE(i, 0);
+			socket.send(buf, peerPort, ip);
+			assert.equal(socket.sendBuffersFree, true, 'nothing queued after a synchronous send');
+			if (i % 20 === 19) {
+				// Within the peer's receive buffer.
+				await received(i + 1);
+			}
+		}
+		socket.connectTo(ip, peerPort);
+		await new Promise<void>((resolve) => {
+			const wait = (): void => (socket.connected ? resolve() : void setTimeout(wait, 5));
+
+			wait();
+		});
+		for (let i = 200; i < 400; i++) {
+			buf.fill(i & 0xff);
+			buf.writeUInt16BE(i, 0);
+			socket.send(buf, peerPort, ip);
+			if (i % 20 === 19) {
+				await received(i + 1);
+			}
+		}
+		// A connected socket sends only to its remote.
+		socket.send(Buffer.from('elsewhere'), peerPort + 1, ip);
+		for (let i = 0; i < 400; i++) {
+			assert.equal(got[i]!.length, 1200);
+			assert.equal(got[i]!.readUInt16BE(0), i, `${family} datagram ${i} in order`);
+			assert.equal(got[i]![1199], i & 0xff, `${family} datagram ${i} content as at its send`);
+		}
+		await new Promise((r) => setTimeout(r, 50));
+		assert.equal(got.length, 400, 'nothing sent to another address once connected');
+
+		// The remote goes away: ICMP port unreachable surfaces as an error on the connected
+		// socket (on its next receive or send), which must never throw out of send().
+		peer.close();
+		for (let i = 0; i < 20; i++) {
+			socket.send(buf, peerPort, ip);
+			await new Promise((r) => setTimeout(r, 2));
+		}
+		socket.close();
+		socket.send(buf, peerPort, ip);
+	}
+});
+
 test('TcpServer accepts passive connections and delivers RFC 4571 packets', async () => {
 	const server = await TcpServer.bind({ ip: '127.0.0.1', choice: { min: 20000, max: 40000 } });
 	const packets: string[] = [];

@@ -3,7 +3,7 @@ import { WorkerLogger } from '../../logger';
 import type { Router } from '../Router';
 import { Transport, type BaseTransportOptions } from './Transport';
 import { bindListenInfo, checkWireListenInfo, closeBound, type BoundListenInfo } from './listen';
-import { decodeSrtpKey, generateSrtpKey, looksLikeRtpOrRtcp, makeTuple, type Tuple, type WireListenInfo } from './common';
+import { decodeSrtpKey, generateSrtpKey, looksLikeRtpOrRtcp, makeTuple, SRTP_OUT_SIZE, type Tuple, type WireListenInfo } from './common';
 import type { UdpSocket } from '../../net/UdpSocket';
 import { SrtpSession } from '../../../proto/srtp/SrtpSession';
 
@@ -208,6 +208,9 @@ export class PipeTransport extends Transport {
 		return this.#scratchViews[length] ?? (this.#scratchViews[length] = this.#scratch.subarray(0, length));
 	}
 
+	/** SRTP output while the socket sends synchronously (its send queue empty): reused per packet. */
+	readonly #srtpOut = Buffer.allocUnsafe(SRTP_OUT_SIZE);
+
 	protected override sendRtpData(data: Buffer, length: number, now: number): void {
 		const tuple = this.#tuple;
 
@@ -218,7 +221,7 @@ export class PipeTransport extends Transport {
 		let out = data.length === length ? data : data.subarray(0, length);
 
 		if (this.#srtpSend !== undefined) {
-			const protectedPacket = this.#srtpSend.protectRtp(out);
+			const protectedPacket = this.#srtpSend.protectRtp(out, this.#bound.socket.sendBuffersFree ? this.#srtpOut : undefined);
 
 			if (protectedPacket === undefined) {
 				this.srtpProtectFailures++;

@@ -9,6 +9,7 @@ import {
 	isSrtpCryptoSuite,
 	looksLikeRtpOrRtcp,
 	makeTuple,
+	SRTP_OUT_SIZE,
 	type SrtpCryptoSuite,
 	type Tuple,
 	type WireListenInfo,
@@ -399,6 +400,9 @@ export class PlainTransport extends Transport {
 		return this.#scratchViews[length] ?? (this.#scratchViews[length] = this.#scratch.subarray(0, length));
 	}
 
+	/** SRTP output while the socket sends synchronously (its send queue empty): reused per packet. */
+	readonly #srtpOut = Buffer.allocUnsafe(SRTP_OUT_SIZE);
+
 	protected override sendRtpData(data: Buffer, length: number, now: number): void {
 		const tuple = this.#tuple;
 
@@ -409,7 +413,8 @@ export class PlainTransport extends Transport {
 		let out = data.length === length ? data : data.subarray(0, length);
 
 		if (this.#srtpSend !== undefined) {
-			const protectedPacket = this.#srtpSend.protectRtp(out);
+			const socket = this.#rtp.socket;
+			const protectedPacket = this.#srtpSend.protectRtp(out, socket.sendBuffersFree ? this.#srtpOut : undefined);
 
 			if (protectedPacket === undefined) {
 				this.srtpProtectFailures++;

@@ -3,7 +3,7 @@ import type { Router } from '../Router';
 import { Transport, type BaseTransportOptions } from './Transport';
 import { bindListenInfos, checkWireListenInfo, closeBound, localAddressOf, type BoundListenInfo } from './listen';
 import { candidatesForSources, type IceCandidate } from './iceCandidates';
-import { randomIceString, type WireListenInfo } from './common';
+import { randomIceString, SRTP_OUT_SIZE, type WireListenInfo } from './common';
 import type { WebRtcServer } from './WebRtcServer';
 import type { UdpSocket } from '../../net/UdpSocket';
 import type { TcpConnection } from '../../net/TcpServer';
@@ -643,6 +643,8 @@ export class WebRtcTransport extends Transport {
 	}
 
 	#scratch = Buffer.allocUnsafe(1500);
+	/** SRTP output reused per packet while the selected UDP socket sends synchronously. */
+	readonly #srtpOut = Buffer.allocUnsafe(SRTP_OUT_SIZE);
 	#scratchViews: Buffer[] = [];
 
 	/** RTP to the peer: protected with SRTP, on the selected tuple; dropped before ICE and DTLS are up. */
@@ -654,7 +656,9 @@ export class WebRtcTransport extends Transport {
 			return;
 		}
 
-		const protectedPacket = send.protectRtp(data.length === length ? data : data.subarray(0, length));
+		// A TCP sink may keep the buffer queued; a UDP one sends synchronously while its queue is empty.
+		const into = selected.udp !== undefined && selected.udp.sendBuffersFree ? this.#srtpOut : undefined;
+		const protectedPacket = send.protectRtp(data.length === length ? data : data.subarray(0, length), into);
 
 		if (protectedPacket === undefined) {
 			this.counters.srtpProtectFailures++;

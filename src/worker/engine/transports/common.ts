@@ -64,6 +64,9 @@ export function randomIceString(length: number): string {
 export type SrtpCryptoSuite = 'AEAD_AES_256_GCM' | 'AEAD_AES_128_GCM' | 'AES_CM_128_HMAC_SHA1_80' | 'AES_CM_128_HMAC_SHA1_32';
 
 /** Master key + salt lengths (RFC 3711 section 8.2 for AES-CM, RFC 7714 section 12 for AES-GCM). */
+/** Size of a transport's reused SRTP output buffer: an MTU-sized packet plus its tag (larger ones get their own). */
+export const SRTP_OUT_SIZE = 2048;
+
 export const SRTP_MASTER_LENGTHS: Readonly<Record<SrtpCryptoSuite, number>> = {
 	AEAD_AES_256_GCM: 44,
 	AEAD_AES_128_GCM: 28,
