@@ -99,6 +99,15 @@ export class LossBasedControl {
 		}
 	}
 
+	/**
+	 * A probe measured `bitrate` of headroom: as libwebrtc's SetSendBitrate on a probe result,
+	 * it becomes the loss-based estimate too, so a limit left low by earlier loss (a squeeze
+	 * that is over) does not hold the estimate to 8 %/s under what the path just carried.
+	 */
+	onProbeResult(bitrate: number): void {
+		if (this.limit < bitrate) this.limit = bitrate;
+	}
+
 	/** No feedback for a while although packets went out: back off by 20 %. */
 	onFeedbackTimeout(estimate: number, nowMs: number): void {
 		if (nowMs - this.lastTimeoutMs < FEEDBACK_TIMEOUT_MS) return;

@@ -10,7 +10,8 @@
  *   transient dip need not cost 10 s of additive increase; libwebrtc also does this only in
  *   ALR: a sender that fills the link learns it from its own media);
  * - while application-limited (the caller says so), one cluster at 2x the estimate every 5 s,
- *   so the estimate stays validated although media alone cannot fill the link;
+ *   so the estimate stays validated although media alone cannot fill the link (probing
+ *   further while the results keep up);
  * - when the ceiling (max outgoing / desired bitrate) is raised above an estimate it was
  *   holding down, one cluster toward the new ceiling.
  *
@@ -134,7 +135,9 @@ export class ProbeController {
 		if (this.waiting && nowMs - this.waitingSinceMs > MAX_WAITING_FOR_PROBE_RESULT_MS) this.waiting = false;
 		if (!this.started || this.waiting || this.pending.length > 0) return;
 		if (appLimited && nowMs - this.lastProbeMs >= ALR_PROBING_INTERVAL_MS && estimate < maxBitrate) {
-			this.initiateOnce(nowMs, maxBitrate, 2 * estimate);
+			// With "probe further", as libwebrtc's periodic ALR probe: once a squeeze is over,
+			// the first probe's success chains to 2x again instead of waiting 5 s more.
+			this.initiate(nowMs, maxBitrate, 2 * estimate);
 		}
 	}
 

@@ -348,9 +348,12 @@ export class SendSideBandwidthEstimator {
 			this.aimd.rttMs = rttMs;
 			this.loss.rttMs = rttMs;
 		}
+		// With transport-cc the loss comes from its feedback alone (mediasoup runs goog_cc with
+		// feedback_only): the receiver report counts the same losses again, over another window,
+		// and a squeeze would be cut twice for one loss episode.
+		if (this.transportCcSeen) return;
 		// Without transport-cc there is no queueing-delay measure: treat a hold as congestion.
-		const queueDelay = this.transportCcSeen ? this.queueDelayMs : Infinity;
-		this.loss.onLoss(fractionLost / 256, this.availableBitrate, this.delayBasedBitrate, nowMs, queueDelay);
+		this.loss.onLoss(fractionLost / 256, this.availableBitrate, this.delayBasedBitrate, nowMs, Infinity);
 		this.updateEstimate(nowMs);
 	}
 
@@ -502,6 +505,7 @@ export class SendSideBandwidthEstimator {
 			this.probeResults++;
 			this.lastProbeBitrate = probe;
 			this.aimd.setEstimate(probe, nowMs);
+			this.loss.onProbeResult(probe);
 			this.acked.expectFastRateChange();
 		} else {
 			this.aimd.update(usage, ackedBitrate, nowMs);

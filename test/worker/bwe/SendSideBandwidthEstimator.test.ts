@@ -275,6 +275,17 @@ describe('SendSideBandwidthEstimator feedback handling', () => {
 		assert.equal(bwe.getAvailableBitrate(), Math.round(875000 * 1.08 + 1000));
 	});
 
+	it('with transport-cc, receiver reports give the RTT but not the loss (goog_cc feedback_only, as mediasoup)', () => {
+		const bwe = new SendSideBandwidthEstimator({ initialAvailableOutgoingBitrate: 1000000 });
+		bwe.onPacketSent(0, 1000, 0);
+		bwe.onTransportCcFeedback([{ sequenceNumber: 0, received: true, arrivalUs: 20000 }], 100);
+		const before = bwe.getAvailableBitrate();
+		bwe.onReceiverReport(128, 80, 1000); // 50 % loss in the RR: transport-cc already counted it
+		assert.equal(bwe.rttMs, 80);
+		assert.equal(bwe.getAvailableBitrate(), before);
+		assert.equal(bwe.lossBasedLimit, Infinity);
+	});
+
 	it('takeAvailableBitrateEvent: first, then every second or on a big change (mediasoup)', () => {
 		const bwe = new SendSideBandwidthEstimator({ initialAvailableOutgoingBitrate: 1000000 });
 		assert.equal(bwe.takeAvailableBitrateEvent(0), true);
@@ -317,5 +328,104 @@ describe('SendSideBandwidthEstimator feedback handling', () => {
 			bwe.process(t);
 		}
 		assert.equal(bwe.getAvailableBitrate(), Math.round(before * 0.8));
+	});
+});
+
+/**
+ * A simulcast consumer as the engine drives it: the allocator picks the highest layer whose
+ * bitrate fits the estimate (layer 0 when none does), the switch happens ~400 ms later at the
+ * target's key frame; until then the SFU forwards the old layer whatever the estimate (so a
+ * squeeze first costs heavy loss), then that layer's bitrate (application-limited: it cannot
+ * fill the estimate); the estimator is told the top layer is what is desired.
+ */
+class SimulcastSender {
+	current = 2;
+	target = 2;
+	switchAt = Infinity;
+	readonly switches: { t: number; layer: number }[] = [];
+
+	constructor(
+		readonly bwe: SendSideBandwidthEstimator,
+		readonly layers: number[],
+	) {
+		bwe.setDesiredBitrate(layers[layers.length - 1]!, 0);
+	}
+
+	/** The engine's timer: allocation, and the switch when its key frame came. */
+	onProcess(t: number): void {
+		let target = 0;
+
+		for (let l = 0; l < this.layers.length; l++) {
+			if (this.layers[l]! <= this.bwe.getAvailableBitrate()) target = l;
+		}
+		if (target !== this.target) {
+			this.target = target;
+			this.switchAt = t + 400;
+		}
+		if (t >= this.switchAt) {
+			this.switchAt = Infinity;
+			if (this.current !== this.target) {
+				this.current = this.target;
+				this.switches.push({ t, layer: this.current });
+			}
+		}
+	}
+
+	demand(): number {
+		return this.layers[this.current]!;
+	}
+
+	/** Layer at time t (from the recorded switches). */
+	layerAt(t: number): number {
+		let layer = 2;
+
+		for (const s of this.switches) if (s.t <= t) layer = s.layer;
+		return layer;
+	}
+}
+
+describe('SendSideBandwidthEstimator under a simulcast consumer (issue 10: squeeze and climb back)', () => {
+	// Chromium's three VP8 layers from a 640x480 camera, as the producer measured them.
+	const layers = [140000, 265000, 530000];
+
+	function squeeze(seed: number): { sim: NetSim; sender: SimulcastSender } {
+		const bwe = new SendSideBandwidthEstimator();
+		const sender = new SimulcastSender(bwe, layers);
+		// 5 Mbps, 250 kbps from 20 s to 26 s (the relay of test/simulcast), then 5 Mbps again.
+		const sim = new NetSim(
+			bwe,
+			{ capacityBps: (t) => (t >= 20000 && t < 26000 ? 250000 : 5000000), queueMs: 100, propagationMs: 5, seed },
+			{
+				demandBps: () => sender.demand(),
+				forwarding: true,
+				onProcess: (t) => sender.onProcess(t),
+				appLimited: () => sender.current < layers.length - 1,
+				rrIntervalMs: 1000,
+			},
+		);
+
+		sim.run(45000);
+
+		return { sim, sender };
+	}
+
+	it('falls to layer 0 within 2 s of the squeeze and stays there while it lasts', () => {
+		const { sender } = squeeze(1);
+
+		assert.equal(sender.layerAt(19900), 2);
+		const fell = sender.switches.find((s) => s.t >= 20000 && s.layer === 0);
+		assert.ok(fell && fell.t - 20000 <= 2000, JSON.stringify(sender.switches));
+		// No climb into the 250 kbps link while it is squeezed (layer 1 needs 265 kbps).
+		assert.ok(!sender.switches.some((s) => s.t > fell.t && s.t < 26000 && s.layer > 0), JSON.stringify(sender.switches));
+	});
+
+	// Before: the loss-based limit the squeeze left (~150 kbps) ignored the probes' results and
+	// grew 8 %/s, layer 1 came back after 4.5 s and layer 2 after 13 s. Now the first periodic
+	// probe after the lift (they come every 5 s) restores it and probes further to the top.
+	it('once the squeeze is lifted, probes take it back to the top layer within 6 s (not 8 %/s from the low estimate)', () => {
+		const { sim, sender } = squeeze(1);
+		const back = sender.switches.find((s) => s.t >= 26000 && s.layer === 2);
+
+		assert.ok(back && back.t - 26000 <= 6000, `${JSON.stringify(sender.switches)} estimate ${sim.window(26000, 45000).filter((_, i) => i % 10 === 0).map((s) => kbps(s.estimate)).join(' ')}`);
 	});
 });

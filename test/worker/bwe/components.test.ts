@@ -211,6 +211,26 @@ describe('ProbeController', () => {
 		assert.equal(c.isWaitingForResult, false);
 	});
 
+	it('periodic probing while application-limited: 2x every 5 s, probing further while results keep up', () => {
+		const c = new ProbeController();
+		c.start(300000, 2000000, 0);
+		c.pop();
+		c.pop();
+		c.onEstimate(250000, 2000000, false, 1500); // start probes done (waited > 1 s)
+		c.process(250000, 2000000, true, 4000);
+		assert.equal(c.pop(), undefined); // < 5 s after the last probe
+		c.process(250000, 2000000, true, 5000);
+		assert.equal(c.pop()?.bitrate, 500000);
+		// The squeeze is over: the result keeps up with the probe, so probe further (libwebrtc's
+		// periodic ALR probe chains too) rather than wait another 5 s.
+		c.onEstimate(480000, 2000000, false, 5200);
+		assert.equal(c.pop()?.bitrate, 960000);
+		c.onEstimate(600000, 2000000, false, 5400); // < 0.7 x 960 kbps: the link is found
+		assert.equal(c.pop(), undefined);
+		c.process(600000, 2000000, false, 12000); // not application-limited: no periodic probe
+		assert.equal(c.pop(), undefined);
+	});
+
 	it('raising the ceiling that held the estimate probes toward the new one', () => {
 		const c = new ProbeController();
 		c.start(1000000, 1000000, 0);
@@ -249,6 +269,19 @@ describe('LossBasedControl (draft section 6)', () => {
 		l.onPacketsLost(0, 0, 1000000, 1000000, 600); // 25 % of 20 over 600 ms
 		assert.equal(l.limit, 1000000 * (1 - 0.5 * 0.25));
 		assert.equal(l.lastLoss, 0.25);
+	});
+
+	it('a probe result lifts a limit left low by earlier loss (libwebrtc SetSendBitrate on probes)', () => {
+		const l = new LossBasedControl();
+		l.onLoss(0.5, 600000, 600000, 0); // a squeeze: 600 kbps x 0.75
+		assert.equal(l.limit, 450000);
+		l.onProbeResult(900000); // the path carried 900 kbps
+		assert.equal(l.limit, 900000);
+		l.onProbeResult(300000); // a lower probe does not tighten it (the delay-based part takes it)
+		assert.equal(l.limit, 900000);
+		const free = new LossBasedControl();
+		free.onProbeResult(900000);
+		assert.equal(free.limit, Infinity); // not limiting stays not limiting
 	});
 
 	it('2-10 % loss freezes the limit only while a queue stands', () => {

@@ -41,6 +41,15 @@ export interface SimOptions {
 	/** Transport-cc negotiated (else the receiver sends REMB of `rembBps`). */
 	transportCc?: boolean;
 	rembBps?: (tMs: number) => number;
+	/**
+	 * The sender sends `demandBps` whatever the estimate (an SFU forwarding a layer: only the
+	 * layer choice follows the estimate), instead of min(estimate, demand).
+	 */
+	forwarding?: boolean;
+	/** What the engine passes as process()'s appLimited (consumers held below what they want). */
+	appLimited?: (tMs: number) => boolean;
+	/** Called before each process() (every 25 ms), e.g. to play the engine's allocator. */
+	onProcess?: (tMs: number) => void;
 }
 
 export interface Sample {
@@ -79,6 +88,9 @@ export class NetSim {
 	private readonly demand: ((tMs: number) => number) | undefined;
 	private readonly transportCc: boolean;
 	private readonly remb: ((tMs: number) => number) | undefined;
+	private readonly appLimited: ((tMs: number) => boolean) | undefined;
+	private readonly forwarding: boolean;
+	private readonly onProcess: ((tMs: number) => void) | undefined;
 
 	private readonly gen = new TransportCcFeedbackGenerator();
 	private readonly arrivals: Arrival[] = [];
@@ -114,6 +126,9 @@ export class NetSim {
 		this.demand = options.demandBps;
 		this.transportCc = options.transportCc ?? true;
 		this.remb = options.rembBps;
+		this.appLimited = options.appLimited;
+		this.forwarding = options.forwarding ?? false;
+		this.onProcess = options.onProcess;
 		this.nextFeedbackMs = this.feedbackIntervalMs;
 		this.nextRrMs = this.rrIntervalMs > 0 ? this.rrIntervalMs : Infinity;
 	}
@@ -126,7 +141,8 @@ export class NetSim {
 
 	private step(t: number): void {
 		if (t >= this.nextProcessMs) {
-			this.bwe.process(t);
+			this.onProcess?.(t);
+			this.bwe.process(t, this.appLimited?.(t) ?? false);
 			this.nextProcessMs += 25;
 		}
 		// Receiver: arrivals up to now.
@@ -197,7 +213,7 @@ export class NetSim {
 				clusterId = this.probe.id;
 			} else {
 				rate = this.bwe.getAvailableBitrate();
-				if (this.demand) rate = Math.min(rate, this.demand(sendMs));
+				if (this.demand) rate = this.forwarding ? this.demand(sendMs) : Math.min(rate, this.demand(sendMs));
 				if (rate <= 0) {
 					this.nextSendMs = t + 1;
 					break;
