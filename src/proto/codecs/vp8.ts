@@ -302,8 +302,11 @@ const DROP_HISTORY = 64;
  * waits for them, so every frame the SFU does not forward must be removed from the id sequence,
  * and a new input stream must continue right after the last id sent.
  *
- * Use per forwarded packet: `rewrite(payload, desc)`; per packet not forwarded because its frame
- * is dropped: `dropFrame(desc)`; before the first packet of a new input stream: `sync()`.
+ * Use per forwarded packet: `rewrite(payload, desc)` (or `map(desc)`, which leaves the ids to
+ * write in `outPictureId`/`outTl0PicIdx` for a caller writing into a copy); per packet not
+ * forwarded because its frame is dropped: `dropFrame(desc)`; before the first packet of a new
+ * input stream: `sync()`. A dropped TL0 frame (T and L present, TID 0) also takes its TL0PICIDX
+ * out of the sequence.
  * A frame's packets all carry the same picture id, so calls for the same frame are idempotent.
  * Older (reordered) packets are mapped using a window of the last 64 dropped frames.
  */
@@ -312,6 +315,9 @@ export class Vp8PictureIdRewriter {
 	lastPictureId: number;
 	/** TL0PICIDX of the newest frame written; -1 before any. */
 	lastTl0PicIdx: number;
+	/** What the last `map()` gave this packet (-1 when it has no such field). */
+	outPictureId: number;
+	outTl0PicIdx: number;
 
 	private started: boolean;
 	private syncPending: boolean;
@@ -328,6 +334,8 @@ export class Vp8PictureIdRewriter {
 	constructor() {
 		this.lastPictureId = -1;
 		this.lastTl0PicIdx = -1;
+		this.outPictureId = -1;
+		this.outTl0PicIdx = -1;
 		this.started = false;
 		this.syncPending = false;
 		this.tl0SyncPending = false;
@@ -394,6 +402,11 @@ export class Vp8PictureIdRewriter {
 		this.lastInExt += delta;
 		this.offset += 1;
 		this.pushDrop(this.lastInExt);
+		// A dropped TL0 frame: its TL0PICIDX never reaches the receiver either (later frames
+		// reference the next TL0 frame, which takes its index).
+		if (desc.hasTid && desc.tid === 0 && desc.hasTl0PicIdx && !this.tl0SyncPending) {
+			this.tl0Offset = (this.tl0Offset + 1) & 0xff;
+		}
 	}
 
 	/**
@@ -401,6 +414,25 @@ export class Vp8PictureIdRewriter {
 	 * descriptor has no picture id (nothing to keep continuous).
 	 */
 	rewrite(payload: Uint8Array, desc: Vp8Descriptor): boolean {
+		if (!this.map(desc)) {
+			return false;
+		}
+
+		setVp8PictureId(payload, desc, this.outPictureId);
+		if (this.outTl0PicIdx >= 0) {
+			setVp8Tl0PicIdx(payload, desc, this.outTl0PicIdx);
+		}
+
+		return true;
+	}
+
+	/**
+	 * As `rewrite()`, without writing: the ids for this packet are left in `outPictureId` and
+	 * `outTl0PicIdx` (-1 when the descriptor has no TL0PICIDX); `desc` is not changed.
+	 */
+	map(desc: Vp8Descriptor): boolean {
+		this.outPictureId = -1;
+		this.outTl0PicIdx = -1;
 		if (!desc.hasPictureId) {
 			return false;
 		}
@@ -441,7 +473,8 @@ export class Vp8PictureIdRewriter {
 			}
 		}
 
-		setVp8PictureId(payload, desc, outId);
+		// The 7-bit form carries the low bits only.
+		this.outPictureId = desc.pictureIdLength === 2 ? outId & 0x7fff : outId & 0x7f;
 
 		if (desc.hasTl0PicIdx) {
 			const inTl0 = desc.tl0PicIdx;
@@ -453,7 +486,7 @@ export class Vp8PictureIdRewriter {
 
 			const outTl0 = (inTl0 - this.tl0Offset) & 0xff;
 
-			setVp8Tl0PicIdx(payload, desc, outTl0);
+			this.outTl0PicIdx = outTl0;
 
 			if (this.lastTl0PicIdx < 0 || ((outTl0 - this.lastTl0PicIdx) & 0xff) < 0x80) {
 				this.lastTl0PicIdx = outTl0;

@@ -15,6 +15,7 @@ import { RetransmissionBuffer, type RetransmissionItem } from '../feedback/Retra
 import { SeqManager } from './SeqManager';
 import { TRANSPORT_CC_URI, consumerExtensionMap, type ConsumerExtensionMap } from './rtpHeaderExtensions';
 import { isMediaTransport, nowMs, type MediaTransport } from './media';
+import { PacketEdit, createLayerContext, isKsvcMode, type LayerContext } from './layers';
 
 const logger = new WorkerLogger('Consumer');
 
@@ -79,6 +80,10 @@ export class SendStream {
 	tsOffset = 0;
 	lastOutTs = 0;
 	lastOutMs = 0;
+	/** The newest packet sent ended a frame (marker bit): a switch cuts no frame in the middle. */
+	lastOutMarker = true;
+	/** Leave one sequence number out at the next sync (a simulcast switch cut a frame short). */
+	seqGap = false;
 	rtxSeq = randomUint16();
 	/** The producer stream (mapped SSRC) this one forwards (pipe: one each; others: the current one). */
 	mappedSsrc: number;
@@ -182,8 +187,12 @@ export class SendStream {
 /** mediasoup-client's 'probator' consumer (RTP_PROBATOR_SSRC / RTP_PROBATOR_CODEC_PAYLOAD_TYPE). */
 const PROBATION_SSRC = 1234;
 const PROBATION_PAYLOAD_TYPE = 127;
-/** One sequence space for probation packets in this worker (one probator SSRC per receiver). */
-let probationSeq = Math.floor(Math.random() * 0x10000);
+/**
+ * The sequence space of probation packets, one per transport (the receiver at its end sees one
+ * probator SSRC): kept beside the transport rather than in it so a consumer needs nothing more
+ * of MediaTransport.
+ */
+const probationSeqs = new WeakMap<MediaTransport, { seq: number }>();
 
 /**
  * A consumer in the worker: its parameters, the pause state of itself and of
@@ -225,6 +234,7 @@ export class Consumer implements RequestHandler, EngineConsumer {
 	readonly #out = new RtpPacket();
 	readonly #rtxIn = new RtpPacket();
 	readonly #rtxOut = new RtpPacket();
+	readonly #resendIn = new RtpPacket();
 	#traceRtp = false;
 	#traceKeyFrame = false;
 	/** Simulcast: the producer stream to switch to (at its key frame). */
@@ -234,6 +244,15 @@ export class Consumer implements RequestHandler, EngineConsumer {
 	 * (Infinity without an estimator; -1 = not even the lowest fits, the lowest is kept).
 	 */
 	#bweSpatialLayer = Infinity;
+	/** Svc: when the target was last worked out (per-layer traffic changes without events). */
+	#svcTargetCheckMs = 0;
+	/**
+	 * Simulcast and svc video: the codec's layer selection (temporal layers for simulcast, both for
+	 * svc) and its payload rewrites (VP8 picture id); undefined for others.
+	 */
+	readonly #layers: LayerContext | undefined;
+	/** What #layers asks to change in the packet being forwarded (reused). */
+	readonly #edit = new PacketEdit();
 	/**
 	 * Our id of the transport-wide seq extension when this consumer negotiated transport-cc
 	 * (extension and rtcp-fb), else 0: the transport stamps its own sequence there.
@@ -365,8 +384,18 @@ export class Consumer implements RequestHandler, EngineConsumer {
 			);
 			// Nothing known to be active yet: the lowest layer first (#updateTarget moves it).
 			this.#targetEncodingIdx = 0;
+			this.#layers =
+				this.kind === 'video'
+					? createLayerContext(mimeType, {
+							// A simulcast consumer picks the spatial layer by producer stream.
+							spatialLayers: this.type === 'svc' ? this.spatialLayers : 1,
+							temporalLayers: this.temporalLayers,
+							ksvc: this.type === 'svc' && isKsvcMode(encodings[0].scalabilityMode),
+						})
+					: undefined;
 		} else {
 			this.preferredLayers = undefined;
+			this.#layers = undefined;
 		}
 
 		owner.router.addConsumer(this, data.producerId);
@@ -452,9 +481,7 @@ export class Consumer implements RequestHandler, EngineConsumer {
 					spatialLayer: data.spatialLayer,
 					temporalLayer: data.temporalLayer ?? undefined,
 				});
-				if (this.type === 'simulcast') {
-					this.#updateTarget();
-				}
+				this.#updateTarget();
 
 				return { preferredLayers: { ...this.preferredLayers } };
 			}
@@ -596,9 +623,7 @@ export class Consumer implements RequestHandler, EngineConsumer {
 
 	onProducerScore(): void {
 		if (!this.#closed) {
-			if (this.type === 'simulcast') {
-				this.#updateTarget();
-			}
+			this.#updateTarget();
 			this.#emitScore();
 		}
 	}
@@ -613,17 +638,37 @@ export class Consumer implements RequestHandler, EngineConsumer {
 	}
 
 	/**
-	 * Simulcast: the bitrate (bps) of each producer stream up to the preferred spatial layer,
-	 * 0 for inactive ones: the ladder the transport's allocator climbs.
+	 * The bitrate (bps) the receiver needs for each spatial layer up to the preferred one, 0 for
+	 * inactive ones: the ladder the transport's allocator climbs. Simulcast: each producer
+	 * stream's bitrate. Svc: from the producer stream's per-layer bitrates, layers 0..s in full
+	 * SVC (each layer predicts from the ones below), layer s alone in K-SVC.
 	 */
 	layerBitrates(now: number): number[] {
 		const out: number[] = [];
+		const producer = this.#producer;
 
-		if (this.type !== 'simulcast' || !this.#producer) {
+		if (!producer) {
 			return out;
 		}
-		for (let s = 0; s <= this.preferredLayers!.spatialLayer; s++) {
-			out.push(this.#streamActive(s) ? (this.#producer.streams[s]?.recv.getBitrate(now) ?? 0) : 0);
+		if (this.type === 'simulcast') {
+			for (let s = 0; s <= this.preferredLayers!.spatialLayer; s++) {
+				out.push(this.#streamActive(s) ? (producer.streams[s]?.recv.getBitrate(now) ?? 0) : 0);
+			}
+		} else if (this.type === 'svc') {
+			const recv = this.#streamActive(0) ? producer.streams[0]?.recv : undefined;
+			let below = 0;
+
+			for (let s = 0; s <= this.preferredLayers!.spatialLayer; s++) {
+				let own = 0;
+
+				if (recv !== undefined && s < recv.spatialLayers) {
+					for (let t = 0; t < recv.temporalLayers; t++) {
+						own += recv.getSingleLayerBitrate(now, s, t);
+					}
+				}
+				out.push(own > 0 ? (this.#layers?.ksvc ? own : below + own) : 0);
+				below += own;
+			}
 		}
 
 		return out;
@@ -642,7 +687,7 @@ export class Consumer implements RequestHandler, EngineConsumer {
 
 	/** The transport's allocation: highest spatial layer that fits (-1: none, keep the lowest). */
 	setBweSpatialLayer(spatialLayer: number): void {
-		if (this.type !== 'simulcast' || spatialLayer === this.#bweSpatialLayer) {
+		if ((this.type !== 'simulcast' && this.type !== 'svc') || spatialLayer === this.#bweSpatialLayer) {
 			return;
 		}
 		this.#bweSpatialLayer = spatialLayer;
@@ -657,7 +702,15 @@ export class Consumer implements RequestHandler, EngineConsumer {
 	 * itself happens at that key frame (onProducerRtpPacket).
 	 */
 	#updateTarget(): void {
-		if (this.type !== 'simulcast' || this.#closed) {
+		if (this.#closed) {
+			return;
+		}
+		if (this.type === 'svc') {
+			this.#updateSvcTarget();
+
+			return;
+		}
+		if (this.type !== 'simulcast') {
 			return;
 		}
 
@@ -688,7 +741,13 @@ export class Consumer implements RequestHandler, EngineConsumer {
 		if (current < 0 || !this.#streamActive(current)) {
 			target = current < 0 ? lowest : target;
 		}
-		this.targetLayers = { spatialLayer: target, temporalLayer: this.temporalLayers - 1 };
+		const temporal = this.#targetTemporalFor(target);
+
+		this.targetLayers = { spatialLayer: target, temporalLayer: temporal };
+		if (this.#layers !== undefined) {
+			this.#layers.targetSpatialLayer = 0;
+			this.#layers.targetTemporalLayer = temporal;
+		}
 		if (target === this.#targetEncodingIdx) {
 			return;
 		}
@@ -700,11 +759,94 @@ export class Consumer implements RequestHandler, EngineConsumer {
 		}
 	}
 
+	/**
+	 * The temporal layer to aim at with this spatial one (mediasoup): the preferred one at the
+	 * preferred spatial layer, all of them below it, the lowest above it (only taken when nothing
+	 * at or below the preferred one is active).
+	 */
+	#targetTemporalFor(spatialLayer: number): number {
+		const preferred = this.preferredLayers!;
+
+		if (spatialLayer === preferred.spatialLayer) {
+			return preferred.temporalLayer ?? this.temporalLayers - 1;
+		}
+
+		return spatialLayer < preferred.spatialLayer ? this.temporalLayers - 1 : 0;
+	}
+
+	/** Svc: whether the producer stream carries spatial layer `s` now (bitrate > 0 in any temporal layer). */
+	#svcSpatialActive(s: number, now: number): boolean {
+		const recv = this.#producer?.streams[0]?.recv;
+
+		if (recv === undefined || s >= recv.spatialLayers) {
+			return false;
+		}
+		for (let t = 0; t < recv.temporalLayers; t++) {
+			if (recv.getSingleLayerBitrate(now, s, t) > 0) {
+				return true;
+			}
+		}
+
+		return false;
+	}
+
+	/**
+	 * Svc target (mediasoup's SvcConsumer::RecalculateTargetLayers): nothing while the producer
+	 * stream is inactive; else the highest spatial layer with traffic within the preferred one and
+	 * the bandwidth allocation, or the lowest with traffic when none is within (the lowest layer
+	 * while no per-layer traffic is known yet). Reaching a higher layer (or, in K-SVC, any other
+	 * one) needs a key picture: ask the producer until it comes.
+	 */
+	#updateSvcTarget(): void {
+		const layers = this.#layers;
+
+		if (layers === undefined) {
+			return;
+		}
+
+		const now = nowMs();
+		let target = -1;
+
+		this.#svcTargetCheckMs = now;
+		if (this.#streamActive(0)) {
+			const cap = Math.min(this.preferredLayers!.spatialLayer, this.#bweSpatialLayer);
+
+			for (let s = 0; s < this.spatialLayers; s++) {
+				if (!this.#svcSpatialActive(s, now)) {
+					continue;
+				}
+				target = s;
+				if (s >= cap) {
+					break;
+				}
+			}
+			if (target < 0) {
+				target = 0;
+			}
+		}
+
+		const temporal = target < 0 ? -1 : this.#targetTemporalFor(target);
+
+		this.targetLayers = { spatialLayer: target, temporalLayer: temporal };
+		if (target === layers.targetSpatialLayer && temporal === layers.targetTemporalLayer) {
+			return;
+		}
+
+		const spatialChanged = target !== layers.targetSpatialLayer;
+
+		layers.targetSpatialLayer = target;
+		layers.targetTemporalLayer = temporal;
+		if (spatialChanged && target >= 0 && this.active && layers.keyFrameNeeded) {
+			this.requestKeyFrame(true);
+		}
+	}
+
 	/** The transport can send now (connected, or comedia learnt the remote). */
 	onTransportConnected(): void {
 		for (const stream of this.sendStreams) {
 			stream.syncRequired = true;
 		}
+		this.#layers?.sync();
 		if (this.active) {
 			this.requestKeyFrame();
 		}
@@ -725,7 +867,9 @@ export class Consumer implements RequestHandler, EngineConsumer {
 			return;
 		}
 
+		const layers = this.#layers;
 		let stream: SendStream;
+		let switched = false;
 
 		if (this.type === 'pipe') {
 			stream = this.sendStreams[encodingIdx]!;
@@ -744,11 +888,17 @@ export class Consumer implements RequestHandler, EngineConsumer {
 					return;
 				}
 				this.#switchStream(stream, packet, encodingIdx, now);
+				switched = true;
 				// Once started, aim at what the preferences and the allocation allow.
 				this.#updateTarget();
 			}
 		} else {
 			stream = this.sendStreams[0]!;
+			// Svc: per-layer traffic comes and goes without events (an encoder dropping its top
+			// layer): look again every second.
+			if (layers !== undefined && this.type === 'svc' && now - this.#svcTargetCheckMs >= 1000) {
+				this.#updateSvcTarget();
+			}
 		}
 
 		if (this.#supportedPt[packet.payloadType] === 0) {
@@ -757,9 +907,41 @@ export class Consumer implements RequestHandler, EngineConsumer {
 
 		const inSeq = packet.sequenceNumber;
 
-		if (stream.syncRequired) {
-			if (this.#keyFrameSupported && !isKeyFrame) {
+		// A (re)starting video stream waits for a key frame; until then nothing is counted.
+		if (stream.syncRequired && this.#keyFrameSupported && !isKeyFrame) {
+			return;
+		}
+
+		let edit: PacketEdit | undefined;
+
+		if (layers !== undefined) {
+			const spatial = layers.currentSpatialLayer;
+			const temporal = layers.currentTemporalLayer;
+			const e = this.#edit;
+
+			e.reset();
+
+			const forward = layers.process(packet, isKeyFrame, e);
+
+			if (switched || layers.currentSpatialLayer !== spatial || layers.currentTemporalLayer !== temporal) {
+				this.#onCurrentLayers();
+			}
+			if (!forward) {
+				// Not sent and not missed: the receiver's sequence closes over it.
+				if (!stream.syncRequired) {
+					stream.seq.drop(inSeq);
+				}
+
 				return;
+			}
+			edit = e.empty ? undefined : e;
+		}
+		if (stream.syncRequired) {
+			if (stream.seqGap) {
+				// The switch cut a frame short: a missing seq tells the receiver it is incomplete
+				// (mediasoup, issue 408), instead of its tail running into the key frame.
+				stream.seq.maxOutput = (stream.seq.maxOutput + 1) & 0xffff;
+				stream.seqGap = false;
 			}
 			stream.seq.sync(inSeq);
 			stream.syncRequired = false;
@@ -805,12 +987,19 @@ export class Consumer implements RequestHandler, EngineConsumer {
 				length = out.length;
 			}
 		}
+		if (edit !== undefined) {
+			// Header rewrites never move the payload's end (padding stays last).
+			edit.applyTo(buf, length - packet.paddingLength - packet.payloadLength, packet.payloadLength);
+		}
 
 		stream.lastOutTs = ts;
 		stream.lastOutMs = now;
+		if (outSeq === stream.seq.maxOutput) {
+			stream.lastOutMarker = (buf[1]! & 0x80) !== 0;
+		}
 		stream.send.onPacketSent(ts, length, now);
 		// By reference to the packet as it arrived (copied once for all consumers of it).
-		stream.rtxBuffer?.storeShared(outSeq, ts, packet.buffer, packet.length, now);
+		stream.rtxBuffer?.storeShared(outSeq, ts, packet.buffer, packet.length, now, edit);
 		if (this.#traceRtp || (isKeyFrame && this.#traceKeyFrame)) {
 			this.#traceRtpPacket(buf, length, isKeyFrame, false);
 		}
@@ -846,8 +1035,15 @@ export class Consumer implements RequestHandler, EngineConsumer {
 		buf.fill(0, 0, length);
 		buf[0] = 0x80 | 0x20 | 0x10; // V=2, P, X
 		buf[1] = PROBATION_PAYLOAD_TYPE;
-		buf.writeUInt16BE(probationSeq, 2);
-		probationSeq = (probationSeq + 1) & 0xffff;
+
+		let probation = probationSeqs.get(media);
+
+		if (probation === undefined) {
+			probation = { seq: randomUint16() };
+			probationSeqs.set(media, probation);
+		}
+		buf.writeUInt16BE(probation.seq, 2);
+		probation.seq = (probation.seq + 1) & 0xffff;
 		buf.writeUInt32BE(stream.lastOutTs >>> 0, 4);
 		buf.writeUInt32BE(PROBATION_SSRC, 8);
 		// RFC 8285 one-byte header: the transport-wide seq (2 bytes), then zero padding.
@@ -985,6 +1181,22 @@ export class Consumer implements RequestHandler, EngineConsumer {
 			buf = out.buffer;
 			length = out.length;
 		}
+		if (item.markerSet || item.patchOffset >= 0) {
+			// What the layer selection changed when it was first sent (marker, VP8 picture id).
+			const original = this.#resendIn.parse(shared.buffer, shared.length);
+
+			if (original === undefined) {
+				return false;
+			}
+
+			const edit = this.#edit;
+
+			edit.marker = item.markerSet;
+			edit.payloadOffset = item.patchOffset;
+			edit.payloadLength = item.patchLength;
+			edit.payloadValue = item.patchValue;
+			edit.applyTo(buf, length - original.paddingLength - original.payloadLength, original.payloadLength);
+		}
 		item.buffer = buf;
 		item.length = length;
 
@@ -1060,12 +1272,19 @@ export class Consumer implements RequestHandler, EngineConsumer {
 		for (const stream of this.sendStreams) {
 			stream.rtxBuffer?.clear();
 		}
+		// Nothing is forwarded any more (mediasoup: layerschange with no layers).
+		this.#layers?.reset();
+		if ((this.type === 'simulcast' || this.type === 'svc') && this.currentLayers.spatialLayer >= 0) {
+			this.currentLayers = { spatialLayer: -1, temporalLayer: -1 };
+			this.owner.ctx.channel.emit(this.id, 'layerschange', null);
+		}
 	}
 
 	#onResumed(): void {
 		for (const stream of this.sendStreams) {
 			stream.syncRequired = true;
 		}
+		this.#layers?.reset();
 		if (this.type === 'simulcast') {
 			this.currentLayers = { spatialLayer: -1, temporalLayer: -1 };
 		}
@@ -1083,10 +1302,39 @@ export class Consumer implements RequestHandler, EngineConsumer {
 				0
 			: 0;
 		stream.syncRequired = true;
+		stream.seqGap = hadStream && stream.send.packetsSent > 0 && !stream.lastOutMarker;
 		stream.mappedSsrc = this.consumableRtpEncodings[encodingIdx]?.ssrc ?? stream.mappedSsrc;
-		this.currentLayers = { spatialLayer: encodingIdx, temporalLayer: this.temporalLayers - 1 };
-		this.owner.ctx.channel.emit(this.id, 'layerschange', { ...this.currentLayers });
+		this.currentLayers = {
+			spatialLayer: encodingIdx,
+			temporalLayer: this.#layers !== undefined ? this.#layers.currentTemporalLayer : this.temporalLayers - 1,
+		};
+		// Picture ids (VP8) continue after the last ones sent; the 'layerschange' follows the
+		// key frame's processing (with its temporal layer).
+		this.#layers?.sync();
+		if (this.#layers === undefined) {
+			this.#emitLayersChange();
+		}
 		this.#emitScore();
+	}
+
+	/** The layer context moved (or the simulcast stream switched): current layers and 'layerschange'. */
+	#onCurrentLayers(): void {
+		const layers = this.#layers!;
+
+		if (this.type === 'svc') {
+			this.currentLayers = { spatialLayer: layers.currentSpatialLayer, temporalLayer: layers.currentTemporalLayer };
+		} else {
+			this.currentLayers = { spatialLayer: this.currentLayers.spatialLayer, temporalLayer: layers.currentTemporalLayer };
+		}
+		this.#emitLayersChange();
+	}
+
+	#emitLayersChange(): void {
+		this.owner.ctx.channel.emit(
+			this.id,
+			'layerschange',
+			this.currentLayers.spatialLayer >= 0 ? { ...this.currentLayers } : null,
+		);
 	}
 
 	#emitScore(): void {

@@ -15,6 +15,7 @@ import { isVp8KeyFrame } from '../../proto/codecs/vp8';
 import { isVp9KeyFrame } from '../../proto/codecs/vp9';
 import { isH264KeyFrame } from '../../proto/codecs/h264';
 import { isAv1KeyFrame } from '../../proto/codecs/av1';
+import { packetLayersReader, type PacketLayersReader } from './layers';
 import { GenericNack } from '../../proto/rtcp/nack';
 import type { ReportBlock } from '../../proto/rtcp/reportblock';
 import { RECV_BAD_SEQ, RECV_DUPLICATE, RECV_PROBATION, RtpStreamRecv } from '../feedback/RtpStreamRecv';
@@ -209,6 +210,8 @@ export class ProducerRtpStream {
 	rtxPacketsDiscarded = 0;
 	/** An SR came since the last report tick (it scored the interval already). */
 	srSinceTick = false;
+	/** Reads a packet's spatial/temporal layer for the per-layer bitrates (layered VP8/VP9 streams). */
+	layersReader: PacketLayersReader | undefined = undefined;
 	lastVideoOrientation = -1;
 
 	constructor(options: {
@@ -671,7 +674,13 @@ export class Producer implements EngineProducer, RequestHandler {
 			}
 			seq = packet.sequenceNumber;
 
-			const result = stream.recv.receivePacket(seq, packet.timestamp, packet.length, now);
+			// Layer of the packet for the per-layer bitrates (what svc consumers are allocated by).
+			const layers =
+				stream.layersReader !== undefined && packet.payloadLength > 0 ? stream.layersReader(packet.payload) : 0;
+			const result =
+				layers > 0
+					? stream.recv.receivePacket(seq, packet.timestamp, packet.length, now, layers >> 3, layers & 7)
+					: stream.recv.receivePacket(seq, packet.timestamp, packet.length, now);
 
 			if (result === RECV_BAD_SEQ || result === RECV_PROBATION || result === RECV_DUPLICATE) {
 				return RECEIVED_DISCARDED;
@@ -968,6 +977,9 @@ export class Producer implements EngineProducer, RequestHandler {
 			temporalLayers: layers.temporalLayers,
 		});
 
+		if (stream.recv.spatialLayers > 1 || stream.recv.temporalLayers > 1) {
+			stream.layersReader = packetLayersReader(codec.mimeType);
+		}
 		this.streams[encodingIdx] = stream;
 		this.#ssrcStream.set(ssrc, stream);
 		this.#mappedSsrcStream.set(stream.mappedSsrc, stream);

@@ -170,6 +170,21 @@ export class SharedPacketStore {
 export const sharedPacketStore = new SharedPacketStore();
 
 /**
+ * What a consumer changed in its copy of a packet beyond the header (layer selection: the
+ * marker bit, a few payload descriptor bytes such as a VP8 picture id), replayed on a resend
+ * of a packet stored by reference.
+ */
+export interface PayloadPatch {
+	/** Set the RTP marker bit. */
+	marker: boolean;
+	/** Offset in the payload of the bytes to write, -1 for none. */
+	payloadOffset: number;
+	/** 0..4 bytes, big endian in payloadValue. */
+	payloadLength: number;
+	payloadValue: number;
+}
+
+/**
  * One stored packet. Its bytes are `buffer[0 .. length)`; treat them as read-only. Stored with
  * storeShared(), the bytes are those of the packet as it arrived (`shared`, while its
  * generation is still `sharedGen`): the owner rewrites them (seq, `timestamp`, SSRC, header
@@ -190,12 +205,21 @@ export class RetransmissionItem {
 	sharedGen: number;
 	/** RTP timestamp as sent (storeShared). */
 	timestamp: number;
+	/** PayloadPatch of a storeShared() item (markerSet false and patchOffset -1: none). */
+	markerSet: boolean;
+	patchOffset: number;
+	patchLength: number;
+	patchValue: number;
 
 	constructor(buffer: Buffer) {
 		this.seq = 0;
 		this.shared = null;
 		this.sharedGen = 0;
 		this.timestamp = 0;
+		this.markerSet = false;
+		this.patchOffset = -1;
+		this.patchLength = 0;
+		this.patchValue = 0;
 		this.buffer = buffer;
 		this.length = 0;
 		this.storedAtMs = 0;
@@ -275,9 +299,17 @@ export class RetransmissionBuffer {
 	/**
 	 * Keeps a sent packet by reference to the shared copy of the packet it was made from
 	 * (`source[0 .. length)` as the producer got it; `sharedPacketStore` copies it once for all
-	 * consumers), with the seq and RTP timestamp it was sent with.
+	 * consumers), with the seq and RTP timestamp it was sent with, and what else the consumer
+	 * changed in its copy (`patch`, copied), for the owner to redo on a resend.
 	 */
-	storeShared(seq: number, timestamp: number, source: Uint8Array, length: number, nowMs: number): boolean {
+	storeShared(
+		seq: number,
+		timestamp: number,
+		source: Uint8Array,
+		length: number,
+		nowMs: number,
+		patch?: PayloadPatch,
+	): boolean {
 		const shared = sharedPacketStore.retain(source, length, nowMs);
 		if (shared === undefined) {
 			this.packetsTooBig++;
@@ -290,6 +322,15 @@ export class RetransmissionBuffer {
 		item.sharedGen = shared.gen;
 		item.timestamp = timestamp;
 		item.length = shared.length;
+		if (patch === undefined) {
+			item.markerSet = false;
+			item.patchOffset = -1;
+		} else {
+			item.markerSet = patch.marker;
+			item.patchOffset = patch.payloadOffset;
+			item.patchLength = patch.payloadLength;
+			item.patchValue = patch.payloadValue;
+		}
 		return true;
 	}
 

@@ -14,7 +14,8 @@ export interface BweConsumer {
 /**
  * Shares a transport's available bitrate among its consumers (mediasoup's
  * Transport::DistributeAvailableOutgoingBitrate): what simple consumers send is taken off the
- * top; simulcast consumers climb their ladders (one spatial layer per rung) by priority with
+ * top; simulcast and svc consumers climb their ladders (one spatial layer per rung: a producer
+ * stream, or an svc stream's layers up to it) by priority with
  * allocateBitrate's monotone 'ordered' mode, and each gets the highest spatial layer that fits.
  * Returns the desired bitrate (every layered consumer at its preferred top plus the fixed part),
  * for the estimator's setDesiredBitrate.
@@ -27,7 +28,7 @@ export function distributeBitrate(available: number, consumers: Iterable<BweCons
 		if (!consumer.active) {
 			continue;
 		}
-		if (consumer.type === 'simulcast') {
+		if (consumer.type === 'simulcast' || consumer.type === 'svc') {
 			const rows = consumer.layerBitrates(now).map((b) => [b]);
 
 			layered.push({ consumer, entry: { id: consumer.id, priority: consumer.priority, ladder: buildLadder(rows) } });
