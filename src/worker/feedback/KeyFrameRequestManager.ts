@@ -13,6 +13,12 @@ import { PictureLossIndication } from '../../proto/rtcp/pli';
  *   retries at every timeout until the key frame comes: the sender may ignore a request (libwebrtc
  *   drops a PLI within 300 ms of the previous key frame request, whatever SSRC it named) and
  *   nothing else would ask again.
+ * - A request for one SSRC sent less than 300 ms after one for another SSRC of the same sender
+ *   is likely dropped (libwebrtc's EncoderRtcpFeedback honours one key frame request per 300 ms
+ *   for all the SSRCs of a send stream): it is sent again once that window is over (plus a
+ *   margin), if its key frame has not come, instead of after the 1 s timeout. A simulcast
+ *   consumer going down two layers in a row (2 -> 1 -> 0 as the estimate falls) otherwise
+ *   waits a second more for the second switch, on a link that is already losing packets.
  * - `onKeyFrame(ssrc)` (a key frame arrived) clears the pending request.
  *
  * PLI vs FIR follows the codec's rtcpFeedback ('nack pli' preferred over 'ccm fir', as
@@ -24,6 +30,10 @@ import { PictureLossIndication } from '../../proto/rtcp/pli';
 
 /** mediasoup: wait this long for the key frame before one retry. */
 export const KEY_FRAME_RETRY_TIMEOUT_MS = 1000;
+/** libwebrtc (EncoderRtcpFeedback): a sender honours one key frame request per this long. */
+export const SENDER_KEY_FRAME_INTERVAL_MS = 300;
+/** After that window, wait this much more before asking again. */
+const SENDER_WINDOW_MARGIN_MS = 50;
 
 export type KeyFrameRequestKind = 'pli' | 'fir';
 
@@ -86,12 +96,17 @@ export class KeyFrameRequestManager {
 	readonly retryTimeoutMs: number;
 	private readonly streams: Map<number, SsrcState>;
 	private readonly out: KeyFrameRequest[];
+	/** The last request sent (any SSRC): when and for which SSRC. */
+	private lastEmitMs: number;
+	private lastEmitSsrc: number;
 
 	constructor(options: KeyFrameRequestManagerOptions = {}) {
 		this.keyFrameRequestDelay = Math.max(0, options.keyFrameRequestDelay ?? 0);
 		this.retryTimeoutMs = options.retryTimeoutMs ?? KEY_FRAME_RETRY_TIMEOUT_MS;
 		this.streams = new Map();
 		this.out = [];
+		this.lastEmitMs = -Infinity;
+		this.lastEmitSsrc = -1;
 	}
 
 	/** Declares an SSRC and how to ask it (`keyFrameRequestKind(codec.rtcpFeedback)`). */
@@ -130,7 +145,7 @@ export class KeyFrameRequestManager {
 		s.pending = true;
 		s.pendingUntilMs = nowMs + this.retryTimeoutMs;
 		s.retryOnTimeout = false;
-		return this.emit(s);
+		return this.emit(s, nowMs);
 	}
 
 	/**
@@ -148,7 +163,7 @@ export class KeyFrameRequestManager {
 		s.retryOnTimeout = s.pending;
 		s.pending = true;
 		s.pendingUntilMs = nowMs + this.retryTimeoutMs;
-		return this.emit(s);
+		return this.emit(s, nowMs);
 	}
 
 	/** A key frame arrived on `ssrc`: nothing is pending any more. */
@@ -184,7 +199,7 @@ export class KeyFrameRequestManager {
 					// Best effort in case the PLI/FIR was lost; no further retry.
 					s.retryOnTimeout = false;
 					s.pendingUntilMs = nowMs + this.retryTimeoutMs;
-					out.push(this.emit(s));
+					out.push(this.emit(s, nowMs));
 				}
 			}
 		}
@@ -213,7 +228,14 @@ export class KeyFrameRequestManager {
 		return { pliCount: s?.pliCount ?? 0, firCount: s?.firCount ?? 0 };
 	}
 
-	private emit(s: SsrcState): KeyFrameRequest {
+	private emit(s: SsrcState, nowMs: number): KeyFrameRequest {
+		if (s.ssrc !== this.lastEmitSsrc && nowMs - this.lastEmitMs < SENDER_KEY_FRAME_INTERVAL_MS) {
+			// Within the sender's window of the last request (another SSRC): ask again after it.
+			s.pendingUntilMs = Math.min(s.pendingUntilMs, this.lastEmitMs + SENDER_KEY_FRAME_INTERVAL_MS + SENDER_WINDOW_MARGIN_MS);
+			s.retryOnTimeout = true;
+		}
+		this.lastEmitMs = nowMs;
+		this.lastEmitSsrc = s.ssrc;
 		if (s.kind === 'fir') {
 			s.firSeq = (s.firSeq + 1) & 0xff;
 			s.firCount++;

@@ -5,6 +5,7 @@ import { PictureLossIndication } from '../../../src/proto/rtcp/pli';
 import {
 	KEY_FRAME_RETRY_TIMEOUT_MS,
 	KeyFrameRequestManager,
+	SENDER_KEY_FRAME_INTERVAL_MS,
 	buildKeyFrameRequestPacket,
 	keyFrameRequestKind,
 } from '../../../src/worker/feedback/KeyFrameRequestManager';
@@ -124,15 +125,66 @@ test('untilKeyFrame (a simulcast switch waiting): an ignored request is retried 
 	assert.ok(m.request(2, 0), 'the layer 2 request');
 	m.onKeyFrame(2, 40);
 	assert.ok(m.request(1, 250, true), 'the layer 0 request (ignored by the sender)');
-	assert.deepEqual(m.onTimer(250 + KEY_FRAME_RETRY_TIMEOUT_MS - 1), []);
-	assert.deepEqual(m.onTimer(250 + KEY_FRAME_RETRY_TIMEOUT_MS).map((r) => r.ssrc), [1], 'retried without a second ask');
-	assert.deepEqual(m.onTimer(250 + 2 * KEY_FRAME_RETRY_TIMEOUT_MS).map((r) => r.ssrc), [1], 'and again');
+	// Within the sender's 300 ms window of the layer 2 request: asked again right after it.
+	assert.deepEqual(m.onTimer(349), []);
+	assert.deepEqual(m.onTimer(350).map((r) => r.ssrc), [1], 'retried without a second ask');
+	// Not honoured either (say it was lost): then at every timeout.
+	assert.deepEqual(m.onTimer(350 + KEY_FRAME_RETRY_TIMEOUT_MS - 1), []);
+	assert.deepEqual(m.onTimer(350 + KEY_FRAME_RETRY_TIMEOUT_MS).map((r) => r.ssrc), [1], 'and again');
+	assert.deepEqual(m.onTimer(350 + 2 * KEY_FRAME_RETRY_TIMEOUT_MS).map((r) => r.ssrc), [1], 'and again');
 	assert.equal(m.hasPending, true);
-	m.onKeyFrame(1, 2300);
-	assert.deepEqual(m.onTimer(250 + 3 * KEY_FRAME_RETRY_TIMEOUT_MS), [], 'the key frame ends the retries');
+	m.onKeyFrame(1, 2400);
+	assert.deepEqual(m.onTimer(350 + 3 * KEY_FRAME_RETRY_TIMEOUT_MS), [], 'the key frame ends the retries');
 	assert.equal(m.hasPending, false);
 	// A later plain request is dropped at timeout again.
 	assert.ok(m.request(1, 5000));
 	assert.deepEqual(m.onTimer(5000 + KEY_FRAME_RETRY_TIMEOUT_MS), []);
-	assert.equal(m.getCounts(1).pliCount, 4);
+	assert.equal(m.getCounts(1).pliCount, 5);
+});
+
+test('a request within 300 ms of one for another SSRC is sent again after that window (libwebrtc drops it)', () => {
+	const m = new KeyFrameRequestManager();
+	m.addStream(1, 'pli');
+	m.addStream(2, 'pli');
+	assert.ok(m.request(2, 0, true), 'layer 2 (a switch 2 -> 1 waits for it)');
+	assert.ok(m.request(1, 100, true), 'layer 1, 100 ms later: the sender ignores it');
+	assert.equal(m.nextDueMs, SENDER_KEY_FRAME_INTERVAL_MS + 50);
+	assert.deepEqual(m.onTimer(349), []);
+	assert.deepEqual(
+		m.onTimer(350).map((r) => r.ssrc),
+		[1],
+		'asked again once the window is over, not after the 1 s timeout',
+	);
+	m.onKeyFrame(1, 400);
+	assert.equal(m.getCounts(1).pliCount, 2);
+});
+
+test('an early retry also for a plain request, once; none when the key frame came or the SSRC is the same', () => {
+	const m = new KeyFrameRequestManager();
+	m.addStream(1, 'pli');
+	m.addStream(2, 'pli');
+	m.request(2, 0);
+	m.request(1, 200);
+	assert.deepEqual(m.onTimer(350).map((r) => r.ssrc), [1]);
+	assert.deepEqual(m.onTimer(350 + KEY_FRAME_RETRY_TIMEOUT_MS), [], 'one retry only');
+	m.onKeyFrame(2, 2000);
+
+	const k = new KeyFrameRequestManager();
+	k.addStream(1, 'pli');
+	k.addStream(2, 'pli');
+	k.request(2, 0);
+	k.request(1, 100);
+	k.onKeyFrame(1, 300); // the sender honoured it after all
+	assert.deepEqual(k.onTimer(350), []);
+
+	const s = new KeyFrameRequestManager();
+	s.addStream(1, 'pli');
+	s.addStream(2, 'pli');
+	s.request(1, 0);
+	s.onKeyFrame(1, 50);
+	s.request(1, 100); // the same SSRC: its own key frame came, this one is a new need
+	assert.deepEqual(s.onTimer(350), []);
+	s.onKeyFrame(1, 400);
+	s.request(2, 700); // 600 ms after the last request: outside the window
+	assert.equal(s.nextDueMs, 700 + KEY_FRAME_RETRY_TIMEOUT_MS);
 });
