@@ -744,7 +744,9 @@ export class Consumer implements RequestHandler, EngineConsumer {
 		const temporal = this.#targetTemporalFor(target);
 
 		this.targetLayers = { spatialLayer: target, temporalLayer: temporal };
-		if (this.#layers !== undefined) {
+		// The context filters the stream forwarded now: a new temporal target for another
+		// stream waits for the switch (#updateTarget runs again right after it).
+		if (this.#layers !== undefined && (target === current || current < 0)) {
 			this.#layers.targetSpatialLayer = 0;
 			this.#layers.targetTemporalLayer = temporal;
 		}
