@@ -29,6 +29,8 @@ export interface NackGeneratorOptions {
 const SLOT_BITS = 14;
 const SLOTS = 1 << SLOT_BITS;
 const MASK = SLOTS - 1;
+const EMPTY_F64 = new Float64Array(0);
+const EMPTY_U8 = new Uint8Array(0);
 const STATE_NONE = 0;
 const STATE_MISSING = 1;
 /** Arrived through RTX ahead of the highest seq: never NACK it. */
@@ -54,16 +56,19 @@ export class NackGenerator {
 	private lastExt: number;
 	private lastSeq: number;
 
-	// Per-slot state (validated by slotSeq === extended seq).
-	private readonly slotSeq: Float64Array;
-	private readonly slotState: Uint8Array;
-	private readonly slotRetries: Uint8Array;
-	private readonly slotCreatedMs: Float64Array;
-	private readonly slotSentMs: Float64Array;
+	// Per-slot state (validated by slotSeq === extended seq). The tables (34 bytes x SLOTS, about
+	// 560 KB) are allocated at the stream's first gap: until then they are empty, every read of
+	// them misses, and a stream that never loses a packet (a LAN, or an idle producer of a big
+	// room) costs nothing here.
+	private slotSeq: Float64Array;
+	private slotState: Uint8Array;
+	private slotRetries: Uint8Array;
+	private slotCreatedMs: Float64Array;
+	private slotSentMs: Float64Array;
 
 	// Missing extended seqs in ascending order, as a ring deque; entries whose slot is no longer
 	// MISSING are stale and skipped (then dropped) lazily.
-	private readonly queue: Float64Array;
+	private queue: Float64Array;
 	private qHead: number;
 	private qLen: number;
 	/** Missing entries never NACKed yet: lets onPacket skip the scan when 0. */
@@ -86,12 +91,12 @@ export class NackGenerator {
 		this.started = false;
 		this.lastExt = 0;
 		this.lastSeq = 0;
-		this.slotSeq = new Float64Array(SLOTS).fill(-1);
-		this.slotState = new Uint8Array(SLOTS);
-		this.slotRetries = new Uint8Array(SLOTS);
-		this.slotCreatedMs = new Float64Array(SLOTS);
-		this.slotSentMs = new Float64Array(SLOTS);
-		this.queue = new Float64Array(SLOTS);
+		this.slotSeq = EMPTY_F64;
+		this.slotState = EMPTY_U8;
+		this.slotRetries = EMPTY_U8;
+		this.slotCreatedMs = EMPTY_F64;
+		this.slotSentMs = EMPTY_F64;
+		this.queue = EMPTY_F64;
 		this.qHead = 0;
 		this.qLen = 0;
 		this.unsent = 0;
@@ -137,6 +142,8 @@ export class NackGenerator {
 			// Newer than anything seen, yet via RTX: remember it so the gap never NACKs it, but do
 			// not move the highest seq (mediasoup does the same).
 			const i = ext & MASK;
+
+			this.allocateTables();
 			this.slotSeq[i] = ext;
 			this.slotState[i] = STATE_RECOVERED;
 			return out;
@@ -172,6 +179,21 @@ export class NackGenerator {
 		this.out.length = 0;
 	}
 
+	/** Whether the slot tables exist (after the first gap or recovered packet). */
+	get tablesAllocated(): boolean {
+		return this.slotSeq.length !== 0;
+	}
+
+	private allocateTables(): void {
+		if (this.slotSeq.length !== 0) return;
+		this.slotSeq = new Float64Array(SLOTS).fill(-1);
+		this.slotState = new Uint8Array(SLOTS);
+		this.slotRetries = new Uint8Array(SLOTS);
+		this.slotCreatedMs = new Float64Array(SLOTS);
+		this.slotSentMs = new Float64Array(SLOTS);
+		this.queue = new Float64Array(SLOTS);
+	}
+
 	private trimKeyFrames(ext: number): void {
 		const kf = this.keyFrames;
 		let drop = 0;
@@ -185,6 +207,7 @@ export class NackGenerator {
 		this.dropBefore(to - this.maxPacketAge);
 		const count = to - from;
 		if (count <= 0) return;
+		this.allocateTables();
 		if (this.pending + count > this.maxNackPackets) {
 			// Give up on everything before the oldest key frame that still removes something.
 			while (this.pending + count > this.maxNackPackets && this.removeUntilKeyFrame()) {}

@@ -113,3 +113,28 @@ test('reset forgets everything', () => {
 	assert.equal(n.pending, 0);
 	assert.deepEqual(feed(n, [40000, 40001]), [[], []], 'first packet after reset starts afresh');
 });
+
+test('the slot tables are allocated at the first gap (or RTX-recovered packet), not for a loss-free stream', () => {
+	const n = new NackGenerator();
+	const seqs = Array.from({ length: 70000 }, (_, i) => i & 0xffff);
+	// In order across a wrap, duplicates, and late packets: no gap, no tables, nothing NACKed.
+	for (const seq of seqs) {
+		assert.deepEqual(n.onPacket(seq, seq % 300 === 0, false, seq), []);
+		if (seq % 1000 === 7) n.onPacket(seq - 3, false, false, seq);
+	}
+	assert.equal(n.tablesAllocated, false);
+	assert.equal(n.onTimer(100000, 100).length, 0);
+	n.reset();
+	assert.equal(n.tablesAllocated, false);
+
+	const recovered = new NackGenerator();
+	feed(recovered, [1, 2]);
+	recovered.onPacket(4, false, true, 0);
+	assert.equal(recovered.tablesAllocated, true);
+	assert.deepEqual(recovered.onPacket(5, false, false, 0), [3], 'the RTX-recovered 4 is not NACKed');
+
+	// After the first gap the generator behaves as before.
+	assert.deepEqual(n.onPacket(100, false, false, 0), []);
+	assert.deepEqual(n.onPacket(103, false, false, 0), [101, 102]);
+	assert.equal(n.tablesAllocated, true);
+});

@@ -401,7 +401,11 @@ export class PlainTransport extends Transport {
 	}
 
 	/** SRTP output while the socket sends synchronously (its send queue empty): reused per packet. */
-	readonly #srtpOut = Buffer.allocUnsafe(SRTP_OUT_SIZE);
+	#srtpOutBuffer: Buffer | undefined;
+
+	get #srtpOut(): Buffer {
+		return (this.#srtpOutBuffer ??= Buffer.allocUnsafe(SRTP_OUT_SIZE));
+	}
 
 	protected override sendRtpData(data: Buffer, length: number, now: number): void {
 		const tuple = this.#tuple;
