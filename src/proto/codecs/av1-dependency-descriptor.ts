@@ -126,10 +126,11 @@ class BitReader {
 		this.cur = 0;
 	}
 
-	reset(data: Uint8Array): void {
+	/** Reads data[offset .. offset + length) (the caller checked the bounds). */
+	reset(data: Uint8Array, offset = 0, length = data.length): void {
 		this.data = data;
-		this.bitPos = 0;
-		this.bitLen = data.length * 8;
+		this.bitPos = offset * 8;
+		this.bitLen = (offset + length) * 8;
 		this.overrun = false;
 		this.cur = 0;
 	}
@@ -204,15 +205,22 @@ export class Av1DependencyDescriptorParser {
 	}
 
 	/**
-	 * Parses one descriptor. `out` is filled and returned when given (its arrays are reused).
-	 * Returns `undefined` if the data is malformed (too short, fields past its end, a
-	 * structure that cannot be addressed).
+	 * Parses one descriptor: `data`, or its `length` bytes from `offset`. `out` is filled and
+	 * returned when given (its arrays are reused). Returns `undefined` if the data is malformed
+	 * (too short, fields past its end, a structure that cannot be addressed).
 	 */
 	parse(
 		data: Uint8Array,
-		out: Av1DependencyDescriptor = createAv1DependencyDescriptor()
+		out: Av1DependencyDescriptor = createAv1DependencyDescriptor(),
+		offset = 0,
+		length = data.length - offset
 	): Av1DependencyDescriptor | undefined {
-		const sz = data.length;
+		// A window of a larger buffer (the extension's value inside an RTP packet): no copy.
+		if (!(offset >= 0 && length >= 0 && offset + length <= data.length)) {
+			return undefined;
+		}
+
+		const sz = length;
 
 		// The mandatory fields take 3 bytes.
 		if (sz < 3) {
@@ -221,7 +229,7 @@ export class Av1DependencyDescriptorParser {
 
 		const r = this.reader;
 
-		r.reset(data);
+		r.reset(data, offset, length);
 
 		out.startOfFrame = r.f(1) === 1;
 		out.endOfFrame = r.f(1) === 1;
@@ -517,4 +525,385 @@ function readFrameDependency(
 	}
 
 	return !r.overrun;
+}
+
+// ---- Building and writing descriptors ----
+
+/** One frame dependency template (A.8.2 template_layers/dtis/fdiffs/chains), as a sender defines it. */
+export interface Av1FrameTemplate {
+	spatialId: number;
+	temporalId: number;
+	/** DTI per decode target (DTI_* values). */
+	dtis: ArrayLike<number>;
+	/** Frame differences (1..16) to the referred frames. */
+	fdiffs: ArrayLike<number>;
+	/** frame_chain_fdiff (0..15) per chain; omitted when the structure has no chains. */
+	chainFdiffs?: ArrayLike<number>;
+}
+
+export interface Av1StructureInit {
+	/** template_id_offset (0..63): template index i is named by id (offset + i) % 64. */
+	templateIdOffset?: number;
+	/** DtCnt (1..32). */
+	decodeTargetCount: number;
+	/**
+	 * Templates in the order the descriptor lists them: by spatial id, then temporal id, each
+	 * step at most one temporal layer up or one spatial layer up to temporal layer 0 (what
+	 * next_layer_idc can say).
+	 */
+	templates: readonly Av1FrameTemplate[];
+	/** chain_cnt (0..DtCnt); 0 by default. */
+	chainCount?: number;
+	/** The chain protecting each decode target (0..chainCount - 1). */
+	decodeTargetProtectedBy?: ArrayLike<number>;
+	/** [max_render_width, max_render_height] per spatial id 0..max. */
+	resolutions?: ReadonlyArray<readonly [number, number]>;
+}
+
+function inRange(v: number, min: number, max: number): boolean {
+	return Number.isInteger(v) && v >= min && v <= max;
+}
+
+/**
+ * A template dependency structure with its derived values (what the parser makes of it), for a
+ * sender or a test to describe; `undefined` when A.8.2 cannot express it.
+ */
+export function createAv1TemplateStructure(init: Av1StructureInit): Av1TemplateStructure | undefined {
+	const offset = init.templateIdOffset ?? 0;
+	const dtCnt = init.decodeTargetCount;
+	const chainCnt = init.chainCount ?? 0;
+	const templates = init.templates;
+	const n = templates.length;
+
+	if (!inRange(offset, 0, 63) || !inRange(dtCnt, 1, 32) || !inRange(chainCnt, 0, dtCnt) || n < 1 || n > MAX_TEMPLATES) {
+		return undefined;
+	}
+
+	const sids = new Uint8Array(n);
+	const tids = new Uint8Array(n);
+	const templateDtis = new Uint8Array(n * dtCnt);
+	const templateFdiffs: number[][] = [];
+	const chainFdiffs = new Uint8Array(n * chainCnt);
+
+	for (let t = 0; t < n; t++) {
+		const tpl = templates[t];
+
+		sids[t] = tpl.spatialId;
+		tids[t] = tpl.temporalId;
+		if (t === 0) {
+			if (tpl.spatialId !== 0 || tpl.temporalId !== 0) {
+				return undefined;
+			}
+		} else {
+			const sameLayer = tpl.spatialId === sids[t - 1] && tpl.temporalId === tids[t - 1];
+			const temporalUp = tpl.spatialId === sids[t - 1] && tpl.temporalId === tids[t - 1] + 1;
+			const spatialUp = tpl.spatialId === sids[t - 1] + 1 && tpl.temporalId === 0;
+
+			if (!sameLayer && !temporalUp && !spatialUp) {
+				return undefined;
+			}
+		}
+		if (tpl.dtis.length !== dtCnt || (tpl.chainFdiffs?.length ?? 0) !== chainCnt) {
+			return undefined;
+		}
+		for (let d = 0; d < dtCnt; d++) {
+			if (!inRange(tpl.dtis[d], 0, 3)) {
+				return undefined;
+			}
+			templateDtis[t * dtCnt + d] = tpl.dtis[d];
+		}
+
+		const fdiffs: number[] = [];
+
+		for (let k = 0; k < tpl.fdiffs.length; k++) {
+			if (!inRange(tpl.fdiffs[k], 1, 16)) {
+				return undefined;
+			}
+			fdiffs.push(tpl.fdiffs[k]);
+		}
+		templateFdiffs.push(fdiffs);
+		for (let c = 0; c < chainCnt; c++) {
+			const v = tpl.chainFdiffs![c];
+
+			if (!inRange(v, 0, 15)) {
+				return undefined;
+			}
+			chainFdiffs[t * chainCnt + c] = v;
+		}
+	}
+
+	const protectedBy = new Uint8Array(chainCnt > 0 ? dtCnt : 0);
+
+	if (chainCnt > 0) {
+		const by = init.decodeTargetProtectedBy;
+
+		if (by === undefined || by.length !== dtCnt) {
+			return undefined;
+		}
+		for (let d = 0; d < dtCnt; d++) {
+			if (!inRange(by[d], 0, chainCnt - 1)) {
+				return undefined;
+			}
+			protectedBy[d] = by[d];
+		}
+	}
+
+	const maxSpatialId = sids[n - 1];
+	let maxTemporalId = 0;
+
+	for (let t = 0; t < n; t++) {
+		maxTemporalId = Math.max(maxTemporalId, tids[t]);
+	}
+
+	// decode_target_layers()
+	const dtSids = new Uint8Array(dtCnt);
+	const dtTids = new Uint8Array(dtCnt);
+
+	for (let d = 0; d < dtCnt; d++) {
+		for (let t = 0; t < n; t++) {
+			if (templateDtis[t * dtCnt + d] !== DTI_NOT_PRESENT) {
+				dtSids[d] = Math.max(dtSids[d], sids[t]);
+				dtTids[d] = Math.max(dtTids[d], tids[t]);
+			}
+		}
+	}
+
+	const renderWidths: number[] = [];
+	const renderHeights: number[] = [];
+
+	if (init.resolutions !== undefined) {
+		if (init.resolutions.length !== maxSpatialId + 1) {
+			return undefined;
+		}
+		for (const [w, h] of init.resolutions) {
+			if (!inRange(w, 1, 65536) || !inRange(h, 1, 65536)) {
+				return undefined;
+			}
+			renderWidths.push(w);
+			renderHeights.push(h);
+		}
+	}
+
+	return {
+		templateIdOffset: offset,
+		decodeTargetCount: dtCnt,
+		templateCount: n,
+		templateSpatialIds: sids,
+		templateTemporalIds: tids,
+		templateDtis,
+		templateFdiffs,
+		chainCount: chainCnt,
+		decodeTargetProtectedBy: protectedBy,
+		templateChainFdiffs: chainFdiffs,
+		decodeTargetSpatialIds: dtSids,
+		decodeTargetTemporalIds: dtTids,
+		maxSpatialId,
+		maxTemporalId,
+		renderWidths,
+		renderHeights,
+	};
+}
+
+/** What a descriptor to write says (A.8.2 dependency_descriptor()). */
+export interface Av1DescriptorFields {
+	startOfFrame: boolean;
+	endOfFrame: boolean;
+	/** frame_dependency_template_id (0..63). */
+	templateId: number;
+	/** frame_number (0..65535). */
+	frameNumber: number;
+	/** Attach this structure (template_dependency_structure_present_flag = 1). */
+	attachedStructure?: Av1TemplateStructure;
+	/** Signal active_decode_targets_bitmask (DtCnt bits); left out when undefined. */
+	activeDecodeTargetsBitmask?: number;
+	/** frame_dti per decode target, replacing the template's. */
+	customDtis?: ArrayLike<number>;
+	/** Frame differences (1..4096), replacing the template's. */
+	customFdiffs?: ArrayLike<number>;
+	/** frame_chain_fdiff (0..255) per chain, replacing the template's. */
+	customChains?: ArrayLike<number>;
+}
+
+// MSB-first bit writer into a growable byte array.
+class BitWriter {
+	bytes: number[] = [];
+	bitPos = 0;
+
+	f(n: number, v: number): void {
+		for (let k = n - 1; k >= 0; k--) {
+			if ((this.bitPos & 7) === 0) {
+				this.bytes.push(0);
+			}
+			if (Math.floor(v / 2 ** k) % 2 === 1) {
+				this.bytes[this.bytes.length - 1] |= 0x80 >> (this.bitPos & 7);
+			}
+			this.bitPos++;
+		}
+	}
+
+	// write of ns(n) (A.8.2): the inverse of BitReader.ns().
+	ns(n: number, v: number): void {
+		let w = 0;
+
+		for (let x = n; x !== 0; x >>= 1) {
+			w++;
+		}
+
+		const m = (1 << w) - n;
+
+		if (v < m) {
+			this.f(w - 1, v);
+		} else {
+			this.f(w, v + m);
+		}
+	}
+}
+
+/**
+ * Serialises a descriptor (A.8.2, zero-padded to whole bytes). `structure` is the one in force
+ * for the receiver (needed for custom fields and the active decode targets when none is
+ * attached). Only the mandatory 3 bytes are written when nothing else is said. Returns
+ * `undefined` for values the syntax cannot carry (or that the parser would reject: a template
+ * id the attached structure does not cover, custom fields without a structure).
+ */
+export function writeAv1DependencyDescriptor(
+	d: Av1DescriptorFields,
+	structure?: Av1TemplateStructure
+): Uint8Array | undefined {
+	const s = d.attachedStructure ?? structure;
+
+	if (!inRange(d.templateId, 0, 63) || !inRange(d.frameNumber, 0, 0xffff)) {
+		return undefined;
+	}
+
+	const w = new BitWriter();
+
+	w.f(1, d.startOfFrame ? 1 : 0);
+	w.f(1, d.endOfFrame ? 1 : 0);
+	w.f(6, d.templateId);
+	w.f(16, d.frameNumber);
+
+	const extended =
+		d.attachedStructure !== undefined ||
+		d.activeDecodeTargetsBitmask !== undefined ||
+		d.customDtis !== undefined ||
+		d.customFdiffs !== undefined ||
+		d.customChains !== undefined;
+
+	if (!extended) {
+		return Uint8Array.from(w.bytes);
+	}
+	if (s === undefined) {
+		return undefined;
+	}
+	if (d.attachedStructure !== undefined) {
+		const index = (d.templateId + 64 - s.templateIdOffset) % 64;
+
+		if (index >= s.templateCount) {
+			return undefined;
+		}
+	}
+
+	w.f(1, d.attachedStructure !== undefined ? 1 : 0);
+	w.f(1, d.activeDecodeTargetsBitmask !== undefined ? 1 : 0);
+	w.f(1, d.customDtis !== undefined ? 1 : 0);
+	w.f(1, d.customFdiffs !== undefined ? 1 : 0);
+	w.f(1, d.customChains !== undefined ? 1 : 0);
+
+	if (d.attachedStructure !== undefined) {
+		writeStructure(w, s);
+	}
+	if (d.activeDecodeTargetsBitmask !== undefined) {
+		const mask = d.activeDecodeTargetsBitmask;
+
+		if (!inRange(mask, 0, 2 ** s.decodeTargetCount - 1)) {
+			return undefined;
+		}
+		w.f(s.decodeTargetCount, mask);
+	}
+	if (d.customDtis !== undefined) {
+		if (d.customDtis.length !== s.decodeTargetCount) {
+			return undefined;
+		}
+		for (let k = 0; k < d.customDtis.length; k++) {
+			if (!inRange(d.customDtis[k], 0, 3)) {
+				return undefined;
+			}
+			w.f(2, d.customDtis[k]);
+		}
+	}
+	if (d.customFdiffs !== undefined) {
+		for (let k = 0; k < d.customFdiffs.length; k++) {
+			const v = d.customFdiffs[k] - 1;
+
+			if (!inRange(v, 0, 4095)) {
+				return undefined;
+			}
+
+			// next_fdiff_size: the fewest nibbles that hold fdiff_minus_one.
+			const size = v < 16 ? 1 : v < 256 ? 2 : 3;
+
+			w.f(2, size);
+			w.f(4 * size, v);
+		}
+		w.f(2, 0);
+	}
+	if (d.customChains !== undefined) {
+		if (d.customChains.length !== s.chainCount) {
+			return undefined;
+		}
+		for (let k = 0; k < d.customChains.length; k++) {
+			if (!inRange(d.customChains[k], 0, 255)) {
+				return undefined;
+			}
+			w.f(8, d.customChains[k]);
+		}
+	}
+
+	return Uint8Array.from(w.bytes);
+}
+
+// template_dependency_structure() (A.8.2) of a structure that createAv1TemplateStructure or the
+// parser accepted.
+function writeStructure(w: BitWriter, s: Av1TemplateStructure): void {
+	const dtCnt = s.decodeTargetCount;
+	const n = s.templateCount;
+
+	w.f(6, s.templateIdOffset);
+	w.f(5, dtCnt - 1);
+	for (let t = 1; t <= n; t++) {
+		if (t === n) {
+			w.f(2, 3);
+		} else if (s.templateSpatialIds[t] > s.templateSpatialIds[t - 1]) {
+			w.f(2, 2);
+		} else if (s.templateTemporalIds[t] > s.templateTemporalIds[t - 1]) {
+			w.f(2, 1);
+		} else {
+			w.f(2, 0);
+		}
+	}
+	for (let k = 0; k < n * dtCnt; k++) {
+		w.f(2, s.templateDtis[k]);
+	}
+	for (let t = 0; t < n; t++) {
+		for (const fdiff of s.templateFdiffs[t]) {
+			w.f(1, 1);
+			w.f(4, fdiff - 1);
+		}
+		w.f(1, 0);
+	}
+	w.ns(dtCnt + 1, s.chainCount);
+	if (s.chainCount > 0) {
+		for (let dt = 0; dt < dtCnt; dt++) {
+			w.ns(s.chainCount, s.decodeTargetProtectedBy[dt]);
+		}
+		for (let k = 0; k < n * s.chainCount; k++) {
+			w.f(4, s.templateChainFdiffs[k]);
+		}
+	}
+	w.f(1, s.renderWidths.length > 0 ? 1 : 0);
+	for (let sid = 0; sid < s.renderWidths.length; sid++) {
+		w.f(16, s.renderWidths[sid] - 1);
+		w.f(16, s.renderHeights[sid] - 1);
+	}
 }

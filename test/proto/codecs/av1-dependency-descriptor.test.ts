@@ -4,12 +4,16 @@ import * as assert from 'node:assert/strict';
 import {
 	Av1DependencyDescriptorParser,
 	createAv1DependencyDescriptor,
+	createAv1TemplateStructure,
 	DTI_DISCARDABLE,
 	DTI_NOT_PRESENT,
 	DTI_REQUIRED,
 	DTI_SWITCH,
+	writeAv1DependencyDescriptor,
+	type Av1TemplateStructure,
 } from '../../../src/proto/codecs/av1-dependency-descriptor.js';
-import { BitWriter, forEachTruncation, fuzz, guarded } from './helpers.js';
+import { MODES, L3T3 as LIBWEBRTC_L3T3 } from './av1-structures.js';
+import { BitWriter, forEachTruncation, fuzz, guarded, prng } from './helpers.js';
 
 // write_ns(n, v), Appendix A.8.2.
 function ns(w: BitWriter, n: number, v: number): void {
@@ -420,4 +424,236 @@ test('fuzz: 100,000 random and mutated descriptors through one stateful parser',
 
 	assert.ok(parsed > 40_000, `parsed ${parsed}`);
 	assert.ok(known > 1_000, `known ${known}`);
+});
+
+// ---- Writer (A.8.2 serialisation) ----
+
+/** The test's Structure (rows of the spec's syntax) as the module's structure type. */
+function toStructure(st: Structure): Av1TemplateStructure {
+	let sid = 0;
+	let tid = 0;
+	const templates = st.dtis.map((row, k) => {
+		if (k > 0) {
+			const idc = st.layerIdcs[k - 1];
+
+			if (idc === 1) {
+				tid++;
+			} else if (idc === 2) {
+				sid++;
+				tid = 0;
+			}
+		}
+
+		return { spatialId: sid, temporalId: tid, dtis: row, fdiffs: st.fdiffs[k], chainFdiffs: st.chainFdiffs?.[k] ?? [] };
+	});
+	const s = createAv1TemplateStructure({
+		templateIdOffset: st.offset,
+		decodeTargetCount: st.dtCnt,
+		templates,
+		chainCount: st.chainCnt,
+		decodeTargetProtectedBy: st.protectedBy,
+		resolutions: st.resolutions,
+	});
+
+	assert.ok(s);
+
+	return s;
+}
+
+function bits(b: Uint8Array): string {
+	return [...b].map((x) => x.toString(2).padStart(8, '0')).join('');
+}
+
+test('A.8.2 writer: mandatory fields only take 3 bytes (start/end of frame, template id, frame number)', () => {
+	const b = writeAv1DependencyDescriptor({ startOfFrame: true, endOfFrame: false, templateId: 5, frameNumber: 0x1234 });
+
+	// 1 | 0 | 000101 | 0001001000110100
+	assert.deepEqual(b, Uint8Array.from([0x85, 0x12, 0x34]));
+});
+
+test('A.8.2 writer: the smallest structure, bit by bit', () => {
+	// One decode target, one template (S0T0, DTI switch, no fdiffs), no chains, no resolutions.
+	const s = createAv1TemplateStructure({
+		decodeTargetCount: 1,
+		templates: [{ spatialId: 0, temporalId: 0, dtis: [DTI_SWITCH], fdiffs: [] }],
+	});
+
+	assert.ok(s);
+
+	const b = writeAv1DependencyDescriptor({ startOfFrame: true, endOfFrame: true, templateId: 0, frameNumber: 1, attachedStructure: s });
+
+	assert.ok(b);
+	assert.equal(
+		bits(b),
+		[
+			'1', '1', '000000', '0000000000000001', // mandatory_descriptor_fields()
+			'1', '0', '0', '0', '0', // structure present, no active mask, no custom dtis/fdiffs/chains
+			'000000', '00000', // template_id_offset, dt_cnt_minus_one
+			'11', // next_layer_idc: no more templates
+			'10', // template_dti: switch
+			'0', // fdiff_follows_flag
+			'0', // chain_cnt = ns(2) = 0: one bit
+			'0', // resolutions_present_flag
+			'0', // zero padding to the byte
+		].join(''),
+	);
+	assert.equal(b.length, 6);
+});
+
+test('A.8.2 writer: byte for byte what the independent test serialiser writes', () => {
+	const l1t3 = toStructure(L1T3);
+	const l2t2 = toStructure(L2T2);
+	const cases: Array<[Uint8Array, Uint8Array | undefined]> = [
+		[dd({ templateId: 10, frameNumber: 1000, structure: L1T3 }), writeAv1DependencyDescriptor({ startOfFrame: true, endOfFrame: true, templateId: 10, frameNumber: 1000, attachedStructure: l1t3 })],
+		[dd({ templateId: 62, frameNumber: 65535, structure: L2T2, active: 5 }), writeAv1DependencyDescriptor({ startOfFrame: true, endOfFrame: true, templateId: 62, frameNumber: 65535, attachedStructure: l2t2, activeDecodeTargetsBitmask: 5 })],
+		[dd({ templateId: 12, frameNumber: 1002, sof: true, eof: false }), writeAv1DependencyDescriptor({ startOfFrame: true, endOfFrame: false, templateId: 12, frameNumber: 1002 }, l1t3)],
+		[
+			dd({ templateId: 13, frameNumber: 9, customDtis: [3, 3, 2], customFdiffs: [1, 16, 17, 256, 257, 4096], customChains: [200] }, L1T3),
+			writeAv1DependencyDescriptor({ startOfFrame: true, endOfFrame: true, templateId: 13, frameNumber: 9, customDtis: [3, 3, 2], customFdiffs: [1, 16, 17, 256, 257, 4096], customChains: [200] }, l1t3),
+		],
+		[dd({ templateId: 2, frameNumber: 0, active: 0b0011 }, L2T2), writeAv1DependencyDescriptor({ startOfFrame: true, endOfFrame: true, templateId: 2, frameNumber: 0, activeDecodeTargetsBitmask: 0b0011 }, l2t2)],
+	];
+
+	for (const [expected, actual] of cases) {
+		assert.deepEqual(actual, expected);
+	}
+});
+
+test('A.8.2 writer/parser round trip: libwebrtc L1T3, L3T3 and L3T3_KEY structures, every template', () => {
+	for (const mode of MODES) {
+		for (const offset of [0, 17, 63]) {
+			const s = createAv1TemplateStructure({ ...mode.structure, templateIdOffset: offset });
+
+			assert.ok(s, mode.name);
+
+			const p = new Av1DependencyDescriptorParser();
+			const key = p.parse(
+				writeAv1DependencyDescriptor({ startOfFrame: true, endOfFrame: false, templateId: offset, frameNumber: 40000, attachedStructure: s })!,
+			);
+
+			assert.ok(key?.isKeyFrame, mode.name);
+			assert.deepEqual(p.structure, s, `${mode.name}: the parser rebuilds the structure`);
+
+			for (let index = 0; index < s.templateCount; index++) {
+				const templateId = (offset + index) % 64;
+				const d = p.parse(writeAv1DependencyDescriptor({ startOfFrame: false, endOfFrame: true, templateId, frameNumber: index }, s)!);
+				const tpl = mode.structure.templates[index];
+
+				assert.ok(d?.dependencyKnown, `${mode.name} template ${index}`);
+				assert.equal(d.spatialId, tpl.spatialId);
+				assert.equal(d.temporalId, tpl.temporalId);
+				assert.deepEqual(d.dtis, Array.from(tpl.dtis));
+				assert.deepEqual(d.fdiffs, Array.from(tpl.fdiffs));
+				assert.deepEqual(d.chainFdiffs, Array.from(tpl.chainFdiffs ?? []));
+				assert.equal(d.startOfFrame, false);
+				assert.equal(d.endOfFrame, true);
+			}
+		}
+	}
+
+	// decode_target_layers() of L3T3: decode target s * 3 + t; per-layer resolutions.
+	const p = new Av1DependencyDescriptorParser();
+	const s = createAv1TemplateStructure(LIBWEBRTC_L3T3.structure)!;
+
+	p.parse(writeAv1DependencyDescriptor({ startOfFrame: true, endOfFrame: true, templateId: 1, frameNumber: 0, attachedStructure: s })!);
+	assert.deepEqual([...p.structure!.decodeTargetSpatialIds], [0, 0, 0, 1, 1, 1, 2, 2, 2]);
+	assert.deepEqual([...p.structure!.decodeTargetTemporalIds], [0, 1, 2, 0, 1, 2, 0, 1, 2]);
+	assert.deepEqual(p.structure!.renderWidths, [160, 320, 640]);
+});
+
+test('A.8.2 writer/parser round trip: random custom fields and active decode targets (seeded)', () => {
+	const rand = prng(0xa1);
+	const int = (n: number): number => Math.floor(rand() * n);
+
+	for (const mode of MODES) {
+		const s = createAv1TemplateStructure(mode.structure)!;
+		const p = new Av1DependencyDescriptorParser();
+
+		p.parse(writeAv1DependencyDescriptor({ startOfFrame: true, endOfFrame: true, templateId: 0, frameNumber: 0, attachedStructure: s })!);
+		for (let k = 0; k < 500; k++) {
+			const fields = {
+				startOfFrame: rand() < 0.5,
+				endOfFrame: rand() < 0.5,
+				templateId: int(s.templateCount),
+				frameNumber: int(65536),
+				activeDecodeTargetsBitmask: rand() < 0.3 ? int(2 ** s.decodeTargetCount) : undefined,
+				customDtis: rand() < 0.3 ? Array.from({ length: s.decodeTargetCount }, () => int(4)) : undefined,
+				customFdiffs: rand() < 0.3 ? Array.from({ length: int(5) }, () => 1 + int([16, 256, 4096][int(3)])) : undefined,
+				customChains: rand() < 0.3 ? Array.from({ length: s.chainCount }, () => int(256)) : undefined,
+			};
+			const d = p.parse(writeAv1DependencyDescriptor(fields, s)!);
+
+			assert.ok(d?.dependencyKnown);
+			assert.equal(d.frameNumber, fields.frameNumber);
+			assert.equal(d.templateId, fields.templateId);
+			assert.equal(d.startOfFrame, fields.startOfFrame);
+			assert.equal(d.endOfFrame, fields.endOfFrame);
+			assert.deepEqual(d.dtis, fields.customDtis ?? Array.from(mode.structure.templates[fields.templateId].dtis));
+			assert.deepEqual(d.fdiffs, fields.customFdiffs ?? Array.from(mode.structure.templates[fields.templateId].fdiffs));
+			assert.deepEqual(d.chainFdiffs, fields.customChains ?? Array.from(mode.structure.templates[fields.templateId].chainFdiffs ?? []));
+			if (fields.activeDecodeTargetsBitmask !== undefined) {
+				assert.equal(d.activeDecodeTargetsBitmask, fields.activeDecodeTargetsBitmask);
+			}
+		}
+	}
+});
+
+test('A.8.2 writer: values the syntax cannot carry are refused', () => {
+	const s = toStructure(L1T3);
+	const base = { startOfFrame: true, endOfFrame: true, templateId: 10, frameNumber: 1 };
+
+	assert.equal(writeAv1DependencyDescriptor({ ...base, templateId: 64 }), undefined);
+	assert.equal(writeAv1DependencyDescriptor({ ...base, frameNumber: 65536 }), undefined);
+	// Custom fields and the active mask need the structure in force (DtCnt, chain_cnt).
+	assert.equal(writeAv1DependencyDescriptor({ ...base, customDtis: [1, 1, 1] }), undefined);
+	assert.equal(writeAv1DependencyDescriptor({ ...base, customDtis: [1, 1] }, s), undefined);
+	assert.equal(writeAv1DependencyDescriptor({ ...base, customChains: [1, 2] }, s), undefined);
+	assert.equal(writeAv1DependencyDescriptor({ ...base, customFdiffs: [4097] }, s), undefined);
+	assert.equal(writeAv1DependencyDescriptor({ ...base, customFdiffs: [0] }, s), undefined);
+	assert.equal(writeAv1DependencyDescriptor({ ...base, activeDecodeTargetsBitmask: 8 }, s), undefined);
+	// An attached structure must cover the template id sent with it (the parser rejects it).
+	assert.equal(writeAv1DependencyDescriptor({ ...base, templateId: 30, attachedStructure: s }), undefined);
+
+	// Template orders next_layer_idc cannot describe; DTI, fdiff and chain ranges.
+	const tpl = (spatialId: number, temporalId: number) => ({ spatialId, temporalId, dtis: [2], fdiffs: [] as number[] });
+
+	assert.equal(createAv1TemplateStructure({ decodeTargetCount: 1, templates: [tpl(0, 1)] }), undefined);
+	assert.equal(createAv1TemplateStructure({ decodeTargetCount: 1, templates: [tpl(0, 0), tpl(0, 2)] }), undefined);
+	assert.equal(createAv1TemplateStructure({ decodeTargetCount: 1, templates: [tpl(0, 0), tpl(0, 1), tpl(0, 0)] }), undefined);
+	assert.equal(createAv1TemplateStructure({ decodeTargetCount: 1, templates: [tpl(0, 0), tpl(1, 1)] }), undefined);
+	assert.ok(createAv1TemplateStructure({ decodeTargetCount: 1, templates: [tpl(0, 0), tpl(0, 1), tpl(1, 0), tpl(1, 0)] }));
+	assert.equal(createAv1TemplateStructure({ decodeTargetCount: 1, templates: [{ ...tpl(0, 0), dtis: [4] }] }), undefined);
+	assert.equal(createAv1TemplateStructure({ decodeTargetCount: 1, templates: [{ ...tpl(0, 0), fdiffs: [17] }] }), undefined);
+	assert.equal(createAv1TemplateStructure({ decodeTargetCount: 2, templates: [tpl(0, 0)] }), undefined);
+	assert.equal(
+		createAv1TemplateStructure({ decodeTargetCount: 1, chainCount: 1, decodeTargetProtectedBy: [1], templates: [{ ...tpl(0, 0), chainFdiffs: [0] }] }),
+		undefined,
+	);
+	assert.equal(createAv1TemplateStructure({ decodeTargetCount: 1, templates: [tpl(0, 0)], resolutions: [[0, 10]] }), undefined);
+	assert.equal(createAv1TemplateStructure({ decodeTargetCount: 1, templates: Array.from({ length: 65 }, () => tpl(0, 0)) }), undefined);
+});
+
+test('parse(data, out, offset, length): a descriptor inside a larger buffer (an RTP header extension), no copy', () => {
+	const s = toStructure(L2T2);
+	const key = writeAv1DependencyDescriptor({ startOfFrame: true, endOfFrame: true, templateId: 62, frameNumber: 65535, attachedStructure: s })!;
+	const buf = new Uint8Array(7 + key.length + 5).fill(0xff);
+
+	buf.set(key, 7);
+
+	const p = new Av1DependencyDescriptorParser();
+	const d = p.parse(guarded(buf), createAv1DependencyDescriptor(), 7, key.length);
+
+	assert.ok(d?.isKeyFrame);
+	assert.deepEqual(p.structure, s);
+
+	// The bytes after the window are not read: a truncated window fails like a short buffer.
+	assert.equal(new Av1DependencyDescriptorParser().parse(buf, undefined, 7, key.length - 1), undefined);
+	// Windows outside the buffer are refused, never read.
+	assert.equal(p.parse(guarded(buf), undefined, buf.length - 2, 3), undefined);
+	assert.equal(p.parse(guarded(buf), undefined, -1, 3), undefined);
+
+	const three = writeAv1DependencyDescriptor({ startOfFrame: false, endOfFrame: true, templateId: 2, frameNumber: 0 })!;
+
+	buf.set(three, 1);
+	assert.equal(p.parse(guarded(buf), undefined, 1, 3)?.spatialId, 1);
 });
