@@ -4,18 +4,18 @@ import type { GenericNack } from '../../proto/rtcp/nack';
  * Send-side store of recently sent packets of one stream, answering NACKs (RFC 4585 6.2.1,
  * RFC 4588 for the RTX the engine wraps them in).
  *
- * Packets are COPIED in (`store`), into pooled buffers of `maxPacketSize` bytes: the engine
+ * Packets are COPIED in (`store`), into buffers of `maxPacketSize` bytes that stay with their slot: the engine
  * may reuse or encrypt its send buffer in place right after. A packet stays until it is older
  * than `maxAgeMs` (by the time it was stored), or `maxPackets` newer sequence numbers pushed it
- * out; evicted buffers go back to the pool, so memory follows the real send rate and nothing is
- * allocated per packet once the pool is warm.
+ * out; an evicted item keeps its slot (and buffer) for the packet that takes the slot next, so
+ * nothing is allocated per packet once the table has grown to the stream's window.
  *
  * Memory (one buffer per consumer stream, so it multiplies by the fan-out): packets are kept
  * only as long as the path needs them, `max(minAgeMs, RTT_FACTOR x RTT)` capped at `maxAgeMs`
  * (the RTT is the last one `onNack*` was given; until then minAgeMs): a NACK comes about one RTT
  * after the loss and its retries one RTT apart, so 2 s (mediasoup's fixed window) is kept only
  * on paths slow enough to use it. The slot table grows with the packets held (from
- * INITIAL_SLOTS up to `maxPackets`) and the pool keeps at most POOL_MAX spare buffers.
+ * INITIAL_SLOTS up to `maxPackets`); an evicted item stays in its slot and is reused in place.
  *
  * `onNack*` fills `resend` with the items to send again (oldest first) and `missing` with the
  * seqs it cannot serve (never stored, evicted, or too old). A packet resent less than one RTT
@@ -40,7 +40,6 @@ export interface RetransmissionBufferOptions {
 /** Packets are kept for this many RTTs (the first NACK and a few retries). */
 const RTT_FACTOR = 4;
 const INITIAL_SLOTS = 64;
-const POOL_MAX = 32;
 
 export const RETRANSMISSION_DEFAULT_RTT_MS = 100;
 
@@ -243,7 +242,6 @@ export class RetransmissionBuffer {
 	readonly throttled: number[];
 
 	private slots: (RetransmissionItem | null)[];
-	private readonly pool: RetransmissionItem[];
 	private mask: number;
 	private started: boolean;
 	/** Extended seq of the newest stored packet, and of the oldest slot still considered. */
@@ -270,7 +268,6 @@ export class RetransmissionBuffer {
 		const slots = Math.min(cap, INITIAL_SLOTS);
 		this.slots = new Array<RetransmissionItem | null>(slots).fill(null);
 		this.mask = slots - 1;
-		this.pool = [];
 		this.started = false;
 		this.newestExt = 0;
 		this.oldestExt = 0;
@@ -366,8 +363,11 @@ export class RetransmissionBuffer {
 		const slot = ext & this.mask;
 		let item = this.slots[slot];
 		if (item === null) {
-			item = this.pool.pop() ?? new RetransmissionItem(withBuffer ? Buffer.allocUnsafe(this.maxPacketSize) : EMPTY);
+			item = new RetransmissionItem(withBuffer ? Buffer.allocUnsafe(this.maxPacketSize) : EMPTY);
 			this.slots[slot] = item;
+			this.size++;
+		} else if (!item.valid) {
+			// An evicted item left in its slot: reused in place.
 			this.size++;
 		}
 		if (withBuffer && item.buffer.length < this.maxPacketSize) {
@@ -388,7 +388,7 @@ export class RetransmissionBuffer {
 		const ext = this.newestExt + ((((seq & 0xffff) - this.newestSeq) << 16) >> 16);
 		if (ext > this.newestExt || ext < this.oldestExt) return undefined;
 		const item = this.slots[ext & this.mask];
-		return item !== null && item.seq === ext ? item : undefined;
+		return item !== null && item.valid && item.seq === ext ? item : undefined;
 	}
 
 	/** Answers a generic NACK, expanding each PID + BLP without allocating. */
@@ -417,7 +417,7 @@ export class RetransmissionBuffer {
 	clear(): void {
 		for (let i = 0; i < this.slots.length; i++) {
 			const item = this.slots[i];
-			if (item !== null) this.release(i, item);
+			if (item !== null && item.valid) this.release(i, item);
 		}
 		this.started = false;
 	}
@@ -437,13 +437,13 @@ export class RetransmissionBuffer {
 		for (let i = 0; i < old.length; i++) {
 			const item = old[i];
 			if (item === null || item === undefined) continue;
-			if (item.seq >= this.oldestExt && item.seq <= this.newestExt) {
-				slots[item.seq & mask] = item;
-			} else {
-				// Left behind by a count eviction that jumped over it: drop it now.
-				item.valid = false;
-				this.size--;
+			if (item.valid && (item.seq < this.oldestExt || item.seq > this.newestExt)) {
+				// Left behind by a count eviction that jumped over it: evict it now.
+				this.release(i, item);
 			}
+			// Old slot i holds seqs = i (mod old size): they land on distinct new slots. Evicted
+			// items move too, to be reused in place.
+			slots[item.seq & mask] = item;
 		}
 		this.slots = slots;
 		this.mask = mask;
@@ -476,7 +476,7 @@ export class RetransmissionBuffer {
 		const ext = this.newestExt + (((seq - this.newestSeq) << 16) >> 16);
 		if (ext > this.newestExt || ext < this.oldestExt) return undefined;
 		const item = this.slots[ext & this.mask];
-		return item !== null && item.seq === ext ? item : undefined;
+		return item !== null && item.valid && item.seq === ext ? item : undefined;
 	}
 
 	/** Evicts from the oldest end while items are older than maxAgeMs. */
@@ -485,7 +485,7 @@ export class RetransmissionBuffer {
 		while (this.oldestExt <= this.newestExt && this.size > 0) {
 			const slot = this.oldestExt & this.mask;
 			const item = this.slots[slot];
-			if (item !== null && item.seq === this.oldestExt) {
+			if (item !== null && item.valid && item.seq === this.oldestExt) {
 				if (item.storedAtMs >= limit) return;
 				this.release(slot, item);
 			}
@@ -499,20 +499,24 @@ export class RetransmissionBuffer {
 		while (this.oldestExt < limit) {
 			const slot = this.oldestExt & this.mask;
 			const item = this.slots[slot];
-			if (item !== null && item.seq === this.oldestExt) this.release(slot, item);
+			if (item !== null && item.valid && item.seq === this.oldestExt) this.release(slot, item);
 			this.oldestExt++;
 		}
 	}
 
-	private release(slot: number, item: RetransmissionItem): void {
+	/**
+	 * Evicts an item but leaves it in its slot, to be reused in place by the packet that takes
+	 * the slot next: with the stream's packets spread over the table, eviction and storage stay
+	 * balanced whatever the burstiness, so nothing is allocated (and nothing dies in the GC's
+	 * old generation) at a steady rate. `_slot` is kept for callers' symmetry.
+	 */
+	private release(_slot: number, item: RetransmissionItem): void {
 		item.valid = false;
 		if (item.shared !== null) {
 			// Its buffer was a resend scratch, not its own.
 			item.buffer = EMPTY;
 			item.shared = null;
 		}
-		this.slots[slot] = null;
-		if (this.pool.length < POOL_MAX) this.pool.push(item);
 		this.size--;
 	}
 }
