@@ -415,3 +415,38 @@ test('fuzz: rewriter under 100,000 random operations keeps ids in range', () => 
 		return true;
 	});
 });
+
+test('Vp8PictureIdRewriter: a dropped TL0 frame (T bit set) takes its TL0PICIDX out too; map() writes nothing', () => {
+	const rw = new Vp8PictureIdRewriter();
+	const frame = (id: number, tl0: number, tid: number) => {
+		const b = vp8({ pictureId: id, long: true, tl0, tid });
+
+		return { b, d: parseVp8Descriptor(b) as Vp8Descriptor };
+	};
+	const out: Array<[number, number]> = [];
+
+	for (const [id, tl0, tid, drop] of [
+		[10, 50, 0, false],
+		[11, 50, 1, false],
+		[12, 51, 0, true],
+		[13, 51, 1, true],
+		[14, 52, 0, false],
+		[15, 52, 1, false],
+	] as const) {
+		const { b, d } = frame(id, tl0, tid);
+
+		if (drop) {
+			rw.dropFrame(d);
+			continue;
+		}
+
+		const before = Buffer.from(b);
+
+		assert.ok(rw.map(d));
+		assert.deepEqual(Buffer.from(b), before, 'map() leaves the payload alone');
+		out.push([rw.outPictureId, rw.outTl0PicIdx]);
+	}
+
+	// RFC 7741 §4.2: TL0PICIDX increments once per TL0 frame the receiver gets.
+	assert.deepEqual(out, [[10, 50], [11, 50], [12, 51], [13, 51]]);
+});
