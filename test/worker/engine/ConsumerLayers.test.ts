@@ -126,7 +126,11 @@ const receiverCapabilities: any = {
 	headerExtensions: [],
 };
 
-function setup(producerParameters: any, preferredLayers?: { spatialLayer: number; temporalLayer?: number }) {
+function setup(
+	producerParameters: any,
+	preferredLayers?: { spatialLayer: number; temporalLayer?: number },
+	capabilities: any = receiverCapabilities,
+) {
 	const channel = new Channel();
 	const ctx = { channel: channel as any, settings: {} as any, identity: {} as any, webRtcServers: new Map() };
 	const router = new Router('router', ctx);
@@ -138,30 +142,33 @@ function setup(producerParameters: any, preferredLayers?: { spatialLayer: number
 	const producer = new Producer('p', { producerId: 'p', kind: 'video', rtpParameters: producerParameters, rtpMapping, paused: false }, send);
 	const rtpParameters = ortc.getConsumerRtpParameters({
 		consumableRtpParameters: consumable,
-		remoteRtpCapabilities: receiverCapabilities,
+		remoteRtpCapabilities: capabilities,
 		pipe: false,
 		enableRtx: true,
 	});
-	const consumer = new Consumer(
-		'c',
-		{
-			consumerId: 'c',
-			producerId: 'p',
-			kind: 'video',
-			rtpParameters,
-			type: producer.type,
-			consumableRtpEncodings: consumable.encodings!,
-			preferredLayers,
-		},
-		recv,
-	);
+	/** Another consumer of the producer on `transport`. */
+	const consume = (id: string, transport: FakeTransport): Consumer =>
+		new Consumer(
+			id,
+			{
+				consumerId: id,
+				producerId: 'p',
+				kind: 'video',
+				rtpParameters: structuredClone(rtpParameters),
+				type: producer.type,
+				consumableRtpEncodings: consumable.encodings!,
+				preferredLayers,
+			},
+			transport,
+		);
+	const consumer = consume('c', recv);
 
 	/** Feeds one packet (a copy: the producer mangles it in place). */
 	const feed = (packet: RtpPacket): void => {
 		producer.receiveRtpPacket(RtpPacket.parse(Buffer.from(packet.serialize()))!, nowMs());
 	};
 
-	return { channel, router, send, recv, producer, consumer, feed, rtpParameters };
+	return { channel, router, send, recv, producer, consumer, consume, feed, rtpParameters };
 }
 
 function vp8SimulcastParameters(): any {
@@ -446,4 +453,46 @@ test('VP9 full SVC (L3T3): down without a key frame request, up at a key picture
 	assertConsecutive(recv.media());
 	assert.equal(recv.media().length, before + 8 * 2 + 10 * 2 + 10 * 6);
 	assert.ok(recv.media().slice(-60).every((p, i) => p.marker === (i % 6 === 5)));
+});
+
+test('probe padding: one probation sequence per transport (mediasoup-client\'s probator SSRC 1234)', () => {
+	const uri = 'http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01';
+	const caps = structuredClone(receiverCapabilities);
+
+	for (const codec of caps.codecs) {
+		if (codec.mimeType !== 'video/rtx') {
+			codec.rtcpFeedback = [...codec.rtcpFeedback, { type: 'transport-cc', parameter: '' }];
+		}
+	}
+	caps.headerExtensions = [{ kind: 'video', uri, preferredId: 5, preferredEncrypt: false }];
+
+	const { router, channel, recv, consumer, consume, feed } = setup(vp8SimulcastParameters(), { spatialLayer: 0 }, caps);
+	const other = new FakeTransport('other', router, channel);
+	const a = consume('c2', recv);
+	const b = consume('c3', other);
+
+	vp8Stream(1, { ssrc: 1111, payloadType: 96 })[0]!.packets.forEach(feed);
+
+	const seqOf = (consumer: Consumer, transport: FakeTransport): number => {
+		const probe = consumer.buildProbePadding(100, transport)!;
+
+		assert.ok(probe, 'a probe');
+
+		const packet = RtpPacket.parse(Buffer.from(probe.buffer.subarray(0, probe.length)))!;
+
+		assert.equal(packet.ssrc, 1234);
+		assert.equal(packet.payloadType, 127);
+
+		return packet.sequenceNumber;
+	};
+	const first = seqOf(a, recv);
+
+	// The consumers of one transport share its sequence; another transport has its own.
+	assert.equal(seqOf(consumer, recv), (first + 1) & 0xffff);
+	assert.equal(seqOf(a, recv), (first + 2) & 0xffff);
+
+	const otherFirst = seqOf(b, other);
+
+	assert.equal(seqOf(b, other), (otherFirst + 1) & 0xffff);
+	assert.equal(seqOf(consumer, recv), (first + 3) & 0xffff);
 });
