@@ -15,7 +15,8 @@ import { RetransmissionBuffer, type RetransmissionItem } from '../feedback/Retra
 import { SeqManager } from './SeqManager';
 import { TRANSPORT_CC_URI, consumerExtensionMap, type ConsumerExtensionMap } from './rtpHeaderExtensions';
 import { isMediaTransport, nowMs, type MediaTransport } from './media';
-import { PacketEdit, createLayerContext, isKsvcMode, type LayerContext } from './layers';
+import { PacketEdit, createLayerContext, isKsvcMode, packetLayersReader, type LayerContext, type PacketLayersReader } from './layers';
+import { rtpPacketTraceInfo } from './rtpTrace';
 
 const logger = new WorkerLogger('Consumer');
 
@@ -227,6 +228,8 @@ export class Consumer implements RequestHandler, EngineConsumer {
 	readonly #supportedPt = new Uint8Array(128);
 	readonly #keyFrameSupported: boolean;
 	readonly #opus: boolean;
+	/** Reads the spatial/temporal layer of a packet for trace events (undefined: codec without layers). */
+	readonly #layersReader: PacketLayersReader | undefined;
 	readonly #ext: ConsumerExtensionMap;
 	readonly #mid: string | undefined;
 	readonly #ssrcStream = new Map<number, SendStream>();
@@ -367,6 +370,7 @@ export class Consumer implements RequestHandler, EngineConsumer {
 
 		this.#keyFrameSupported = this.kind === 'video' && KEY_FRAME_CODECS.has(mimeType);
 		this.#opus = mimeType === 'audio/opus' || mimeType === 'audio/multiopus';
+		this.#layersReader = packetLayersReader(mimeType);
 		this.#ext = consumerExtensionMap(rtpParameters.headerExtensions);
 		this.transportCcExtId = transportCcExtIdOf(rtpParameters);
 		this.#mid = this.#ext.mid !== 0 && this.type !== 'pipe' ? rtpParameters.mid : undefined;
@@ -1350,21 +1354,7 @@ export class Consumer implements RequestHandler, EngineConsumer {
 			return;
 		}
 
-		const info = {
-			rtpPacket: {
-				payloadType: packet.payloadType,
-				sequenceNumber: packet.sequenceNumber,
-				timestamp: packet.timestamp,
-				marker: packet.marker,
-				ssrc: packet.ssrc,
-				isKeyFrame,
-				size: packet.length,
-				payloadSize: packet.payloadLength,
-				spatialLayer: 0,
-				temporalLayer: 0,
-			},
-			isRtx,
-		};
+		const info = { rtpPacket: rtpPacketTraceInfo(packet, isKeyFrame, isRtx ? undefined : this.#layersReader), isRtx };
 
 		if (this.#traceRtp) {
 			this.#trace('rtp', 'out', info);

@@ -16,6 +16,7 @@ import { isVp9KeyFrame } from '../../proto/codecs/vp9';
 import { isH264KeyFrame } from '../../proto/codecs/h264';
 import { isAv1KeyFrame } from '../../proto/codecs/av1';
 import { packetLayersReader, type PacketLayersReader } from './layers';
+import { rtpPacketTraceInfo } from './rtpTrace';
 import { GenericNack } from '../../proto/rtcp/nack';
 import type { ReportBlock } from '../../proto/rtcp/reportblock';
 import { RECV_BAD_SEQ, RECV_DUPLICATE, RECV_PROBATION, RtpStreamRecv } from '../feedback/RtpStreamRecv';
@@ -711,7 +712,7 @@ export class Producer implements EngineProducer, RequestHandler {
 			this.#keyFrames?.onKeyFrame(stream.ssrc, now);
 		}
 		if (this.#traceRtp || (isKeyFrame && this.#traceKeyFrame)) {
-			this.#traceRtpPacket(packet, isKeyFrame, isRtx);
+			this.#traceRtpPacket(packet, isKeyFrame, isRtx, stream.layersReader);
 		}
 		if (this.#ext.videoOrientation !== 0) {
 			this.#checkVideoOrientation(stream, packet);
@@ -1040,25 +1041,15 @@ export class Producer implements EngineProducer, RequestHandler {
 		});
 	}
 
-	#traceRtpPacket(packet: RtpPacket, isKeyFrame: boolean, isRtx: boolean): void {
+	#traceRtpPacket(packet: RtpPacket, isKeyFrame: boolean, isRtx: boolean, layersReader: PacketLayersReader | undefined): void {
 		const info = {
-			rtpPacket: {
-				payloadType: packet.payloadType,
-				sequenceNumber: packet.sequenceNumber,
-				timestamp: packet.timestamp,
-				marker: packet.marker,
-				ssrc: packet.ssrc,
-				isKeyFrame,
-				size: packet.length,
-				payloadSize: packet.payloadLength,
-				spatialLayer: 0,
-				temporalLayer: 0,
+			rtpPacket: rtpPacketTraceInfo(packet, isKeyFrame, isRtx ? undefined : layersReader, {
 				mid: this.#ext.mid !== 0 ? getStringExtension(packet, this.#ext.mid) : undefined,
 				rid: this.#ext.rid !== 0 ? getStringExtension(packet, this.#ext.rid) : undefined,
 				rrid: this.#ext.rrid !== 0 ? getStringExtension(packet, this.#ext.rrid) : undefined,
 				wideSequenceNumber:
 					this.#ext.transportCc !== 0 ? getTransportSequenceNumber(packet, this.#ext.transportCc) : undefined,
-			},
+			}),
 			isRtx,
 		};
 

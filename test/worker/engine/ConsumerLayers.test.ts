@@ -496,3 +496,35 @@ test('probe padding: one probation sequence per transport (mediasoup-client\'s p
 	assert.equal(seqOf(b, other), (otherFirst + 1) & 0xffff);
 	assert.equal(seqOf(consumer, recv), (first + 3) & 0xffff);
 });
+
+test("trace 'rtp' events name each packet's spatial and temporal layer from the payload descriptor (producer in, consumer out)", () => {
+	const { channel, recv, feed } = setup(vp9Parameters('L3T3'), { spatialLayer: 2 });
+	const pictures = vp9Stream(8, { payloadType: 98, ssrc: 5555, keyPictures: [0] });
+
+	channel.request('p', 'producer.enableTraceEvent', { types: ['rtp'] });
+	channel.request('c', 'consumer.enableTraceEvent', { types: ['rtp'] });
+	for (const picture of pictures) {
+		picture.packets.forEach(feed);
+	}
+
+	const traced = (id: string, direction: string): string[] =>
+		channel.events
+			.filter((e) => e.targetId === id && e.event === 'trace' && e.data.type === 'rtp' && e.data.direction === direction)
+			.map((e) => `${e.data.info.rtpPacket.spatialLayer}${e.data.info.rtpPacket.temporalLayer}`);
+	const layersOf = (packets: readonly RtpPacket[]): string[] =>
+		packets.map((packet) => {
+			const d = parseVp9Descriptor(packet.payload)!;
+
+			return `${d.sid}${d.tid}`;
+		});
+	const inbound = traced('p', 'in');
+
+	assert.deepEqual(inbound, layersOf(pictures.flatMap((p) => p.packets)), 'every producer packet, with its own layers');
+	assert.ok(new Set(inbound).size > 3, `several layers seen: ${[...new Set(inbound)]}`);
+
+	const outbound = traced('c', 'out');
+
+	assert.ok(outbound.length > 0);
+	assert.deepEqual(outbound, layersOf(recv.media()), 'every forwarded packet, with its own layers');
+	assert.ok(outbound.some((l) => l !== '00'));
+});
