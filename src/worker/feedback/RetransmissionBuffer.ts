@@ -14,7 +14,12 @@ import type { GenericNack } from '../../proto/rtcp/nack';
  * only as long as the path needs them, `max(minAgeMs, RTT_FACTOR x RTT)` capped at `maxAgeMs`
  * (the RTT is the last one `onNack*` was given; until then minAgeMs): a NACK comes about one RTT
  * after the loss and its retries one RTT apart, so 2 s (mediasoup's fixed window) is kept only
- * on paths slow enough to use it. The slot table grows with the packets held (from
+ * on paths slow enough to use it. The RTT given lags when a queue builds up on the receiver's
+ * link (it is measured from reports that cross that queue later), so the NACKs themselves count
+ * too: the youngest packet a NACK asks for is as old as the path's NACK delay, and packets are
+ * kept RTT_FACTOR times that (a Chromium behind a squeezed 250 kbps relay asked again ~800 ms
+ * after sending, with a 2 ms RTT known: kept 500 ms, the packets were gone and it waited 3 s
+ * for its own key frame request). The slot table grows with the packets held (from
  * INITIAL_SLOTS up to `maxPackets`); an evicted item stays in its slot and is reused in place.
  *
  * `onNack*` fills `resend` with the items to send again (oldest first) and `missing` with the
@@ -243,6 +248,11 @@ export class RetransmissionBuffer {
 
 	private slots: (RetransmissionItem | null)[];
 	private mask: number;
+	/** Last RTT given (0: none yet). */
+	private rttMs = 0;
+	/** Age of the youngest packet the last NACK asked for (0: no NACK yet). */
+	private nackDelayMs = 0;
+	private youngestAskedMs = Infinity;
 	private started: boolean;
 	/** Extended seq of the newest stored packet, and of the oldest slot still considered. */
 	private newestExt: number;
@@ -401,6 +411,7 @@ export class RetransmissionBuffer {
 			this.answerOne(pid, nowMs, rtt);
 			for (let b = 0; b < 16; b++) if (blp & (1 << b)) this.answerOne((pid + b + 1) & 0xffff, nowMs, rtt);
 		}
+		this.noteNackDelay();
 		return this.resend.length;
 	}
 
@@ -410,6 +421,7 @@ export class RetransmissionBuffer {
 		this.beginAnswer(nowMs);
 		const rtt = rttMs > 0 ? rttMs : RETRANSMISSION_DEFAULT_RTT_MS;
 		for (let k = 0; k < seqs.length; k++) this.answerOne(seqs[k] & 0xffff, nowMs, rtt);
+		this.noteNackDelay();
 		return this.resend.length;
 	}
 
@@ -424,8 +436,20 @@ export class RetransmissionBuffer {
 
 	/** Keeps packets for RTT_FACTOR RTTs (within [minAgeMs, maxAgeMs]). */
 	setRtt(rttMs: number): void {
-		if (rttMs > 0) {
-			this.ageLimitMs = Math.min(this.maxAgeMs, Math.max(this.minAgeMs, RTT_FACTOR * rttMs));
+		if (rttMs > 0) this.rttMs = rttMs;
+		this.updateAgeLimit();
+	}
+
+	private updateAgeLimit(): void {
+		const delay = Math.max(this.rttMs, this.nackDelayMs);
+		if (delay > 0) this.ageLimitMs = Math.min(this.maxAgeMs, Math.max(this.minAgeMs, RTT_FACTOR * delay));
+	}
+
+	/** After answering a NACK: the youngest packet it asked for tells how late NACKs come now. */
+	private noteNackDelay(): void {
+		if (this.youngestAskedMs !== Infinity) {
+			this.nackDelayMs = this.youngestAskedMs;
+			this.updateAgeLimit();
 		}
 	}
 
@@ -453,6 +477,7 @@ export class RetransmissionBuffer {
 		this.resend.length = 0;
 		this.missing.length = 0;
 		this.throttled.length = 0;
+		this.youngestAskedMs = Infinity;
 		this.evictOld(nowMs);
 	}
 
@@ -462,6 +487,7 @@ export class RetransmissionBuffer {
 			this.missing.push(seq);
 			return;
 		}
+		if (nowMs - item.storedAtMs < this.youngestAskedMs) this.youngestAskedMs = nowMs - item.storedAtMs;
 		// Also makes a seq listed twice in one NACK a single resend.
 		if (item.sentTimes > 0 && nowMs - item.resentAtMs <= rttMs) {
 			this.throttled.push(seq);

@@ -146,6 +146,36 @@ test('minAgeMs: packets kept for 4 RTTs within [minAgeMs, maxAgeMs]; the slot ta
 	assert.deepEqual(seqsOf(buf), [310]);
 });
 
+test('NACKs that come later than the RTT known keep packets longer (a queue on the receiver link)', () => {
+	// 100 packets per second; the RTT known is the 2 ms of an empty loopback path, but the
+	// receiver's link has just filled a 250 ms queue: packets 100-109 (1000-1090 ms) are lost
+	// there and their NACK comes at 1350 ms, its retries every ~300 ms.
+	const buf = new RetransmissionBuffer({ maxAgeMs: 2000, minAgeMs: 500 });
+	let t = 0;
+	let seq = 0;
+	const sendUntil = (ms: number) => {
+		for (; t < ms; t += 10) buf.store(seq, pkt(seq++), 100, t);
+	};
+	const lost = [100, 101, 102, 103, 104, 105, 106, 107, 108, 109];
+	sendUntil(1350);
+	buf.onNackSequenceNumbers(lost, 1350, 2);
+	assert.deepEqual(buf.missing, []);
+	// The youngest packet asked for was 260 ms old: kept 4 x 260 ms from now on.
+	assert.equal(buf.ageLimitMs, 1040);
+	sendUntil(1650);
+	buf.onNackSequenceNumbers(lost, 1650, 2);
+	assert.deepEqual(buf.missing, [], 'the first retry, 560-650 ms after sending (kept 500 ms before)');
+	assert.equal(buf.resend.length, 10);
+	sendUntil(1950);
+	buf.onNackSequenceNumbers(lost, 1950, 2);
+	assert.deepEqual(buf.missing, [], 'the second one, 860-950 ms after sending');
+	assert.equal(buf.ageLimitMs, 2000, 'retries ask for ever older packets: up to maxAgeMs');
+	// Once NACKs are for fresh losses again, the window shrinks back.
+	sendUntil(2500);
+	buf.onNackSequenceNumbers([seq - 2], 2500, 2);
+	assert.equal(buf.ageLimitMs, 500);
+});
+
 test('storeShared: consumers of one packet share one copy, keep their own seq and timestamp; gone after 2 s', () => {
 	const a = new RetransmissionBuffer({ maxAgeMs: 2000, minAgeMs: 2000 });
 	const b = new RetransmissionBuffer({ maxAgeMs: 2000, minAgeMs: 2000 });
