@@ -1308,6 +1308,10 @@ export class Consumer implements RequestHandler, EngineConsumer {
 				0
 			: 0;
 		stream.syncRequired = true;
+		// The receiver decodes on from the switch key frame: resending the old stream's packets
+		// is of no use to it, and on a squeezed link (the usual reason to switch down) they
+		// took the resend budget and the link from that key frame's lost packets.
+		stream.rtxBuffer?.clear();
 		stream.seqGap = hadStream && stream.send.packetsSent > 0 && !stream.lastOutMarker;
 		stream.mappedSsrc = this.consumableRtpEncodings[encodingIdx]?.ssrc ?? stream.mappedSsrc;
 		this.currentLayers = {
