@@ -13,6 +13,7 @@ export { InterArrival } from './InterArrival';
 export { LossBasedControl } from './LossBasedControl';
 export { ProbeBitrateEstimator, type ProbeClusterSpec } from './ProbeBitrateEstimator';
 export { ProbeController } from './ProbeController';
+export { RetransmissionRateLimiter } from './RetransmissionRateLimiter';
 export { RobustThroughputEstimator } from './RobustThroughputEstimator';
 export {
 	DEFAULT_INITIAL_AVAILABLE_OUTGOING_BITRATE,

@@ -22,6 +22,7 @@ import { RembCalculator } from '../../feedback/RembCalculator';
 import { TransportCcFeedbackGenerator } from '../../feedback/TransportCcFeedbackGenerator';
 import { getTransportSequenceNumber, setTransportSequenceNumber } from '../../../proto/rtp/transportCcExtension';
 import { SendSideBandwidthEstimator } from '../../bwe/SendSideBandwidthEstimator';
+import { RetransmissionRateLimiter } from '../../bwe/RetransmissionRateLimiter';
 import type { ProbeClusterSpec } from '../../bwe/ProbeBitrateEstimator';
 import { distributeBitrate } from '../bwe/allocation';
 import { nowMs, type MediaTransport } from '../media';
@@ -174,12 +175,18 @@ export abstract class Transport implements EngineTransport, TransportOwner, Requ
 	 * estimator fed by the receiver's feedback, and its timer (process, allocation, trace).
 	 */
 	#bwe: SendSideBandwidthEstimator | undefined = undefined;
+	/** Resends within the estimate (libwebrtc's retransmission rate limiter), with the estimator. */
+	readonly #rtxLimiter = new RetransmissionRateLimiter();
+	/** Set while the prober sends: its padding goes out as RTX but is not a resend. */
+	#sendingProbe = false;
 	#bweTimer: NodeJS.Timeout | undefined = undefined;
 	#probeTimer: NodeJS.Timeout | undefined = undefined;
 	#probeClusters: { spec: ProbeClusterSpec; bytes: number; probes: number; startMs: number }[] = [];
 	#desiredBitrate = 0;
 	#wideSeq = 0;
 	#lastAllocationMs = 0;
+	/** The estimate the last allocation shared. */
+	#allocatedBitrate = 0;
 	readonly #initialAvailableOutgoingBitrate: number | undefined;
 	/** Scratch for stamping outgoing packets. */
 	readonly #outPacket = new RtpPacket();
@@ -684,6 +691,14 @@ export abstract class Transport implements EngineTransport, TransportOwner, Requ
 		if (this.closed) {
 			return;
 		}
+		if (
+			isRtx &&
+			this.#bwe !== undefined &&
+			!this.#sendingProbe &&
+			!this.#rtxLimiter.tryUse(length, this.#bwe.getAvailableBitrate(), now)
+		) {
+			return;
+		}
 		if (this.#bwe !== undefined) {
 			const extId = (this.#consumers.get(consumerId)?.consumer as unknown as Consumer | undefined)?.transportCcExtId ?? 0;
 
@@ -981,7 +996,10 @@ export abstract class Transport implements EngineTransport, TransportOwner, Requ
 			if (this.#traceEventTypes.includes('bwe')) {
 				this.ctx.channel.emit(this.id, 'trace', { ...bwe.getTrace(now), timestamp: Date.now() });
 			}
-		} else if (now - this.#lastAllocationMs >= ALLOCATION_INTERVAL_MS) {
+		} else if (now - this.#lastAllocationMs >= ALLOCATION_INTERVAL_MS || bwe.getAvailableBitrate() < this.#allocatedBitrate) {
+			// Any fall reallocates at once (mediasoup's event waits for a 25 % fall): a squeeze
+			// walks the estimate down in AIMD steps, and a consumer can skip a layer that stopped
+			// fitting one step earlier instead of switching to it and on again 350 ms later.
 			this.#allocate(now);
 		}
 	}
@@ -1048,7 +1066,9 @@ export abstract class Transport implements EngineTransport, TransportOwner, Requ
 			if (probe !== undefined) {
 				const seq = this.#wideSeq;
 
+				this.#sendingProbe = true;
 				this.sendConsumerRtp(engineConsumer.id, probe.buffer, probe.length, true);
+				this.#sendingProbe = false;
 				if (this.#wideSeq !== seq) {
 					this.#bwe?.markProbe(seq, clusterId);
 				}
@@ -1068,6 +1088,7 @@ export abstract class Transport implements EngineTransport, TransportOwner, Requ
 			return;
 		}
 		this.#lastAllocationMs = now;
+		this.#allocatedBitrate = bwe.getAvailableBitrate();
 
 		const consumers = [...this.#consumers.values()].map(({ consumer }) => consumer as unknown as Consumer);
 		const desired = distributeBitrate(bwe.getAvailableBitrate(), consumers, now);
