@@ -1,3 +1,4 @@
+import { Av1LayerContext, readAv1Layers } from './av1';
 import { H264LayerContext } from './h264';
 import { PassThroughLayerContext } from './passThrough';
 import type { LayerContext, LayerContextParams, PacketLayersReader } from './types';
@@ -23,6 +24,9 @@ export function createLayerContext(mimeType: string, params: LayerContextParams)
 		case 'video/h264-svc':
 			return new H264LayerContext(params);
 
+		case 'video/av1':
+			return new Av1LayerContext(params);
+
 		default:
 			return mimeType.toLowerCase().startsWith('video/') ? new PassThroughLayerContext(params) : undefined;
 	}
@@ -30,7 +34,9 @@ export function createLayerContext(mimeType: string, params: LayerContextParams)
 
 /** Whether an svc consumer can select layers of this codec (mediasoup: VP9, H264-SVC, AV1). */
 export function svcLayerSelection(mimeType: string): boolean {
-	return mimeType.toLowerCase() === 'video/vp9';
+	const m = mimeType.toLowerCase();
+
+	return m === 'video/vp9' || m === 'video/av1';
 }
 
 /** What reads the layers of this codec's packets for the producer's per-layer bitrates. */
@@ -41,6 +47,9 @@ export function packetLayersReader(mimeType: string): PacketLayersReader | undef
 
 		case 'video/vp9':
 			return readVp9Layers;
+
+		case 'video/av1':
+			return readAv1Layers;
 
 		default:
 			return undefined;
