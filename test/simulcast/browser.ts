@@ -153,6 +153,8 @@ export interface InboundSample {
 	pliCount?: number;
 	nackCount?: number;
 	keyFramesDecoded?: number;
+	framesReceived?: number;
+	framesDropped?: number;
 	decoder?: string;
 }
 

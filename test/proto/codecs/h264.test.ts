@@ -301,3 +301,29 @@ test('fuzz: 100,000 SPS inputs to parseH264SpsSize', () => {
 		return r;
 	});
 });
+
+test('Chromium 156 (OpenH264, simulcast, packetization-mode 1) packet shapes: key frame = STAP-A(SPS, PPS) then FU-A(IDR)', () => {
+	// Payload heads captured from test/simulcast/h264's page A (through a PlainTransport consumer).
+	// A key frame opens with a STAP-A holding the SPS and the PPS (RFC 6184 §5.7.1), then the IDR
+	// slice fragmented in FU-As (§5.8); delta frames are FU-As of non-IDR slices, or single NAL
+	// units when small.
+	const stapR0 = hex('7800136742c00c8c8d71422f2cd41818181e1108dc00000468ce3c80'); // 160x120 layer
+	const stapR2 = hex('7800126742c01f8c8d70501ed35060606078442370000468ce3c80'); // 640x480 layer
+
+	for (const [stap, width, height] of [
+		[stapR0, 160, 120],
+		[stapR2, 640, 480],
+	] as const) {
+		const info = parseH264Payload(stap, createH264PayloadInfo(), true)!;
+
+		assert.equal(info.packetType, 24);
+		assert.equal(info.hasSps && info.hasPps, true);
+		assert.equal(info.isKeyFrame, true, 'the switch can start here: the receiver gets the parameter sets first');
+		assert.deepEqual([info.width, info.height], [width, height]);
+	}
+	assert.equal(isH264KeyFrame(hex('7c85b8000280000ff2e1895bd450')), true, 'FU-A start (S) of an IDR slice');
+	assert.equal(isH264KeyFrame(hex('7c05018e4100409b36c1')), false, 'FU-A middle of the IDR');
+	assert.equal(isH264KeyFrame(hex('7c45a1af1f5f4fbff430')), false, 'FU-A end (E) of the IDR');
+	assert.equal(isH264KeyFrame(hex('1c81e0004000be41bf03')), false, 'FU-A start of a non-IDR slice');
+	assert.equal(isH264KeyFrame(hex('01e0004000be413fc66a')), false, 'single NAL unit, non-IDR slice');
+});
