@@ -56,6 +56,7 @@ const RTX_MIME_TYPE_RE = /.+\/rtx$/i;
 const TRANSPORT_CC_URI = 'http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01';
 const ABS_SEND_TIME_URI = 'http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time';
 const MID_URI = 'urn:ietf:params:rtp-hdrext:sdes:mid';
+const DEPENDENCY_DESCRIPTOR_URI = 'https://aomediacodec.github.io/av1-rtp-spec/#dependency-descriptor-rtp-header-extension';
 
 type Loose = Record<string, unknown>;
 
@@ -822,8 +823,14 @@ export function getConsumerRtpParameters({
 		throw new UnsupportedError('no compatible media codecs');
 	}
 
+	const simulcast = !pipe && (consumableRtpParameters.encodings ?? []).length > 1;
 	const headerExtensions = (consumableRtpParameters.headerExtensions ?? [])
 		.filter((ext) => remoteExts.some((capExt) => capExt.preferredId === ext.id && capExt.uri === ext.uri))
+		// A simulcast consumer switches streams, whose dependency descriptors number frames and
+		// name structures each their own way (libwebrtc drops a key frame numbered below the
+		// last one); each stream has one spatial layer per temporal unit, which Chromium decodes
+		// without the descriptor.
+		.filter((ext) => !(simulcast && ext.uri === DEPENDENCY_DESCRIPTOR_URI))
 		.map((ext) => clone(ext));
 
 	let dropFeedback: (fb: RtcpFeedback) => boolean;

@@ -124,7 +124,13 @@ function buildSupportedRtpCapabilities(): RouterRtpCapabilities {
 			// Transport-wide CC for audio only on the receive side, as in mediasoup.
 			ext('audio', TRANSPORT_CC, 5, 'recvonly'),
 			ext('video', TRANSPORT_CC, 5, 'sendrecv'),
-			ext('video', DEPENDENCY_DESCRIPTOR, 8, 'recvonly'),
+			// mediasoup 3.19 has it 'recvonly' (read from producers, never sent to consumers), but
+			// Chromium (156) cannot decode AV1 with more than one spatial layer frame per temporal
+			// unit without it: lacking it, a frame runs from the last packet starting an OBU to
+			// the marker, so the key frame of an L3T3/L3T3_KEY unit is never assembled (B counted
+			// 0 key frames and asked for one every 200 ms, test/svc-av1). Consumers forward it as
+			// received: the AV1 layer context only drops frames no forwarded frame references.
+			ext('video', DEPENDENCY_DESCRIPTOR, 8, 'sendrecv'),
 			ext('audio', AUDIO_LEVEL, 10, 'sendrecv'),
 			ext('video', VIDEO_ORIENTATION, 11, 'sendrecv'),
 			ext('video', TOFFSET, 12, 'sendrecv'),

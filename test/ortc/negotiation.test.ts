@@ -16,6 +16,7 @@ type Any = any;
 const MID = 'urn:ietf:params:rtp-hdrext:sdes:mid';
 const ABS_SEND_TIME = 'http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time';
 const TRANSPORT_CC = 'http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01';
+const DEPENDENCY_DESCRIPTOR = 'https://aomediacodec.github.io/av1-rtp-spec/#dependency-descriptor-rtp-header-extension';
 
 const routerMediaCodecs: RouterRtpCodecCapability[] = [
 	{ kind: 'audio', mimeType: 'audio/opus', clockRate: 48000, channels: 2 },
@@ -176,14 +177,14 @@ test('producer mapping and consumable parameters for a simulcast producer', () =
 
 	assert.deepEqual(consumable.rtcp, { cname: 'qwerty1234', reducedSize: true });
 
-	// Only video extensions the SFU can send (sendrecv/sendonly): no rid, rrid,
-	// dependency descriptor (recvonly).
+	// Only video extensions the SFU can send (sendrecv/sendonly): no rid, rrid.
 	assert.deepEqual(
 		consumable.headerExtensions!.map((e) => [e.uri, e.id]),
 		[
 			[MID, 1],
 			[ABS_SEND_TIME, 4],
 			[TRANSPORT_CC, 5],
+			[DEPENDENCY_DESCRIPTOR, 8],
 			['urn:3gpp:video-orientation', 11],
 			['urn:ietf:params:rtp-hdrext:toffset', 12],
 			['http://www.webrtc.org/experiments/rtp-hdrext/abs-capture-time', 13],
@@ -254,6 +255,31 @@ test('consumer parameters for a simulcast producer: one encoding, L3T3, highest 
 	consumer.headerExtensions![0]!.id = 9;
 	assert.equal(consumable.rtcp!.cname, 'qwerty1234');
 	assert.equal(consumable.headerExtensions![0]!.id, 1);
+});
+
+test('dependency descriptor: svc and pipe consumers get it, consumers of a simulcast producer do not', () => {
+	const { consumable } = produce('video', simulcastProducerParams());
+	const caps = remoteCaps();
+
+	caps.headerExtensions!.push(ext('video', DEPENDENCY_DESCRIPTOR, 8));
+
+	const hasDd = (p: RtpParameters): boolean => p.headerExtensions!.some((e) => e.uri === DEPENDENCY_DESCRIPTOR);
+	const simulcast = ortc.getConsumerRtpParameters({ consumableRtpParameters: consumable, remoteRtpCapabilities: caps, pipe: false, enableRtx: true });
+	const pipe = ortc.getConsumerRtpParameters({ consumableRtpParameters: consumable, remoteRtpCapabilities: caps, pipe: true, enableRtx: true });
+	// One encoding (an SVC stream): the same consumable parameters with the first encoding only.
+	const svc = ortc.getConsumerRtpParameters({
+		consumableRtpParameters: { ...consumable, encodings: [{ ...consumable.encodings![0]!, scalabilityMode: 'L3T3_KEY' }] },
+		remoteRtpCapabilities: caps,
+		pipe: false,
+		enableRtx: true,
+	});
+
+	assert.equal(hasDd(consumable), true);
+	assert.equal(hasDd(simulcast), false);
+	assert.equal(hasDd(pipe), true);
+	assert.equal(hasDd(svc), true);
+	// A remote without it does not get it.
+	assert.equal(hasDd(ortc.getConsumerRtpParameters({ consumableRtpParameters: consumable, remoteRtpCapabilities: remoteCaps(), pipe: true, enableRtx: true })), false);
 });
 
 test('consumer scalabilityMode: simulcast without temporal layers, SVC producer, none', () => {

@@ -107,7 +107,8 @@ test('supported header extensions: ids, kinds and directions', () => {
 		'video 4 sendrecv http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time',
 		'audio 5 recvonly http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01',
 		'video 5 sendrecv http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01',
-		'video 8 recvonly https://aomediacodec.github.io/av1-rtp-spec/#dependency-descriptor-rtp-header-extension',
+		// mediasoup 3.19: recvonly; consumers need it for Chromium to decode AV1 SVC (see the table).
+		'video 8 sendrecv https://aomediacodec.github.io/av1-rtp-spec/#dependency-descriptor-rtp-header-extension',
 		'audio 10 sendrecv urn:ietf:params:rtp-hdrext:ssrc-audio-level',
 		'video 11 sendrecv urn:3gpp:video-orientation',
 		'video 12 sendrecv urn:ietf:params:rtp-hdrext:toffset',
