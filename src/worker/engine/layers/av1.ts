@@ -53,7 +53,8 @@ const UNITS = 16;
  *   the first T0 after a key frame, which references the key picture only), else at a key frame
  *   (spatial up; K-SVC spatial changes: the other layer's delta frames were never forwarded).
  *   While the target waits, the receiver moves to the best intact DT within the target layers
- *   (e.g. down a temporal layer while a spatial layer up waits for its key frame);
+ *   (e.g. down a temporal layer while a spatial layer up waits for its key frame), or else to
+ *   the target's temporal layer on its current spatial layer (a K-SVC layer down waiting);
  * - a temporal unit (the frames of one RTP timestamp, spatial layer by layer) ends for the
  *   receiver at the highest spatial layer of its DT: the marker bit is set at the end of that
  *   frame (libwebrtc's frame buffer treats the marker as "last frame of the temporal unit").
@@ -65,12 +66,15 @@ const UNITS = 16;
  *   against the DT and top layer its unit had; a frame a forwarded one references ("promised")
  *   passes when it comes.
  *
- * The descriptor itself is not rewritten: as in mediasoup 3.19 (which declares the extension
- * 'recvonly' and, since its PR 1632, only forwards it to pipe consumers) endpoints never get it,
- * the router's capabilities not offering it to them; a receiver without it decodes the AV1 OBUs
- * with the frames in RTP order, and needs continuous sequence numbers (the consumer's) and the
- * marker bit per temporal unit (ours). Pipe consumers forward every layer with the descriptor
- * untouched, which stays true.
+ * The descriptor goes to the receiver as it came (svc and pipe consumers; the router offers
+ * it 'sendrecv', where mediasoup 3.19 has 'recvonly'): Chromium 156 cannot decode AV1 with more
+ * than one spatial layer frame per temporal unit without it (test/svc-av1), and decodes it as it
+ * came across every switch there: its receiver resolves references from frame_number - fdiff (the frames forwarded
+ * only reference forwarded ones), reads the template structure from key frames, and keeps the
+ * active decode targets bitmask without using it to decode (libwebrtc's sender is what acts on
+ * it). So no edit of the descriptor (mediasoup writes the bitmask into every forwarded packet
+ * since its PR 1610, after freezes under downlink loss with Chrome 141, then stopped forwarding
+ * the descriptor to endpoints in PR 1632); the marker bit is the only edit.
  *
  * Packets without a descriptor (a sender that did not negotiate it): every packet passes and
  * the receiver gets every layer.
@@ -514,6 +518,11 @@ export class Av1LayerContext implements LayerContext {
 		}
 		if (!this.#isIntact(to)) {
 			to = this.#bestDt(s, true, this.#dt >= 0);
+			if (to < 0 && this.#dt >= 0) {
+				// Nothing within the target layers yet (a spatial change waiting for its key frame):
+				// the target's temporal layer on the current spatial layer.
+				to = this.#bestTemporalDt(s, s.decodeTargetSpatialIds[this.#dt]);
+			}
 			if (to < 0) {
 				return;
 			}
@@ -624,6 +633,27 @@ export class Av1LayerContext implements LayerContext {
 		return best >= 0 || withinOnly ? best : lowest;
 	}
 
+	/** The intact DT of spatial layer `spatial` with the highest temporal layer within the target's (-1: none). */
+	#bestTemporalDt(s: Av1TemplateStructure, spatial: number): number {
+		const maxT = Math.min(this.targetTemporalLayer, this.temporalLayers - 1);
+		const active = this.#parser.activeDecodeTargetsBitmask;
+		let best = -1;
+
+		for (let dt = 0; dt < s.decodeTargetCount; dt++) {
+			if ((active !== 0 && (active & (1 << dt)) === 0) || !this.#isIntact(dt) || s.decodeTargetSpatialIds[dt] !== spatial) {
+				continue;
+			}
+
+			const tid = s.decodeTargetTemporalIds[dt];
+
+			if (tid <= maxT && (best < 0 || tid > s.decodeTargetTemporalIds[best])) {
+				best = dt;
+			}
+		}
+
+		return best;
+	}
+
 	/** Whether one of the `n` frames before `frame` (after the key frame) has not come yet. */
 	#missingBefore(frame: number, n: number): boolean {
 		for (let f = Math.max(this.#keyFrame + 1, frame - n); f < frame; f++) {
@@ -697,21 +727,33 @@ export class Av1LayerContext implements LayerContext {
 	}
 }
 
-const readerInfo = createAv1PayloadInfo();
-
 /**
- * Spatial and temporal layer of an AV1 packet (`sid * 8 + tid`) from the first OBU extension
- * header in its payload (AV1 spec §5.3.3; libwebrtc keeps them in SVC streams), -1 when the
- * packet has none: a packet that only continues an OBU (Z=1, W=1) names no layer. The
- * dependency descriptor says it for every packet, but needs the stream's structure and the
- * packet's header extensions, which a payload reader does not get.
+ * A reader of the spatial and temporal layer of one AV1 stream's packets (`sid * 8 + tid`), for
+ * the producer's per-layer bitrates, from the first OBU extension header in the payload (AV1
+ * spec §5.3.3; libwebrtc keeps them in SVC streams). A packet that only continues an OBU (Z=1,
+ * no OBU starting in it: most packets of a large frame) belongs to the layer of the OBU it
+ * continues, the last one this reader saw: counting it in layer 0 made the base layer look
+ * several times as costly as it is and the allocator never granted the layers above. -1 while
+ * nothing is known. (The dependency descriptor says it for every packet, but needs the stream's
+ * structure and the header extensions, which a payload reader does not get.)
  */
-export const readAv1Layers: PacketLayersReader = (payload) => {
-	const info = parseAv1Payload(payload, readerInfo);
+export function createAv1LayersReader(): PacketLayersReader {
+	const info = createAv1PayloadInfo();
+	let last = -1;
 
-	if (info === undefined || info.temporalId < 0) {
-		return -1;
-	}
+	return (payload) => {
+		const p = parseAv1Payload(payload, info);
 
-	return info.spatialId * 8 + info.temporalId;
-};
+		if (p === undefined) {
+			return last;
+		}
+		if (p.temporalId >= 0) {
+			last = p.spatialId * 8 + p.temporalId;
+		} else if (!p.continuation) {
+			// OBUs without an extension header (a sequence header alone): the base layer.
+			last = 0;
+		}
+
+		return last;
+	};
+}

@@ -1,4 +1,4 @@
-import { Av1LayerContext, readAv1Layers } from './av1';
+import { Av1LayerContext, createAv1LayersReader } from './av1';
 import { H264LayerContext } from './h264';
 import { PassThroughLayerContext } from './passThrough';
 import type { LayerContext, LayerContextParams, PacketLayersReader } from './types';
@@ -49,7 +49,8 @@ export function packetLayersReader(mimeType: string): PacketLayersReader | undef
 			return readVp9Layers;
 
 		case 'video/av1':
-			return readAv1Layers;
+			// One per stream: it remembers the layer a continuation packet's OBU started in.
+			return createAv1LayersReader();
 
 		default:
 			return undefined;

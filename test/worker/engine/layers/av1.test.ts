@@ -8,8 +8,8 @@
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { Av1LayerContext, readAv1Layers } from '../../../../src/worker/engine/layers/av1';
-import { PacketEdit, createLayerContext } from '../../../../src/worker/engine/layers';
+import { Av1LayerContext, createAv1LayersReader } from '../../../../src/worker/engine/layers/av1';
+import { PacketEdit, createLayerContext, packetLayersReader } from '../../../../src/worker/engine/layers';
 import { RtpPacket } from '../../../../src/proto/rtp/rtpPacket';
 import { DTI_NOT_PRESENT, DTI_SWITCH } from '../../../../src/proto/codecs/av1-dependency-descriptor';
 import { prng } from '../../../helpers/prng';
@@ -287,6 +287,16 @@ test('L3T3_KEY (K-SVC): a target layer gets its own delta frames only; spatial c
 	assert.deepEqual(shape(r.out, 20, 30), expectShape(frames, 20, 30, (f) => (f.tu === 20 ? f.sid <= 1 : f.sid === 1 && f.tid <= 1)));
 	assert.equal(r.current.get(20), '1.1');
 
+	// A spatial change waiting for its key frame keeps the target's temporal layer: down to S0 T0
+	// at tu 5, S2 goes on at T0 only (its T1/T2 frames are left out) until the key frame.
+	const capped = run(context(L3T3_KEY, 2, 2), frames, new Map<number, [number, number]>([[5, [0, 0]]]));
+
+	assertReceivable(capped.out);
+	assert.deepEqual(shape(capped.out, 5, 12), ['8:2', '10:0']);
+	assert.equal(capped.current.get(5), '2.0');
+	assert.equal(capped.current.get(10), '0.0');
+	assert.equal(capped.keyNeeded.get(5), true);
+
 	// The first T0 unit after a key frame references the key picture only (libwebrtc's K-SVC
 	// S0T0 'SSS------', fdiff 12 = the key S0 frame): down to S0 there is possible at once.
 	const down = run(context(L3T3_KEY, 2, 2), frames, new Map<number, [number, number]>([[4, [0, 2]]]));
@@ -496,11 +506,34 @@ test('reset(): selection restarts at a key frame; current layers forgotten', () 
 	assert.equal(ctx.currentTemporalLayer, 2);
 });
 
-test('readAv1Layers: spatial/temporal id from the OBU extension header; -1 for a continuation-only packet', () => {
-	assert.equal(readAv1Layers(av1Payload({ key: false, sid: 2, tid: 1, k: 0, count: 2 })), 2 * 8 + 1);
-	assert.equal(readAv1Layers(av1Payload({ key: true, sid: 0, tid: 0, k: 0, count: 2 })), 0);
-	assert.equal(readAv1Layers(av1Payload({ key: false, sid: 1, tid: 2, k: 1, count: 2 })), -1);
-	assert.equal(readAv1Layers(Uint8Array.from([0x10])), -1);
+test('AV1 layers reader: layers from the OBU extension header; a continuation packet counts in the layer of the OBU it continues', () => {
+	const read = createAv1LayersReader();
+
+	assert.equal(read(av1Payload({ key: false, sid: 1, tid: 2, k: 1, count: 2 })), -1, 'nothing known yet');
+	assert.equal(read(av1Payload({ key: false, sid: 2, tid: 1, k: 0, count: 3 })), 2 * 8 + 1);
+	assert.equal(read(av1Payload({ key: false, sid: 2, tid: 1, k: 1, count: 3 })), 2 * 8 + 1);
+	assert.equal(read(av1Payload({ key: false, sid: 2, tid: 1, k: 2, count: 3 })), 2 * 8 + 1);
+	assert.equal(read(av1Payload({ key: true, sid: 0, tid: 0, k: 0, count: 2 })), 0);
+	assert.equal(read(av1Payload({ key: false, sid: 1, tid: 2, k: 0, count: 2 })), 1 * 8 + 2);
+	assert.equal(read(Uint8Array.from([0x10])), 1 * 8 + 2, 'unparsable: the last layer');
+
+	// Per stream: each producer stream gets its own reader.
+	const a = packetLayersReader('video/AV1')!;
+	const b = packetLayersReader('video/AV1')!;
+
+	a(av1Payload({ key: false, sid: 2, tid: 0, k: 0, count: 2 }));
+	assert.equal(b(av1Payload({ key: false, sid: 2, tid: 0, k: 1, count: 2 })), -1);
+	assert.equal(a(av1Payload({ key: false, sid: 2, tid: 0, k: 1, count: 2 })), 16);
+
+	// Over a whole L3T3 stream every packet is counted in its frame's layer.
+	const frames = av1Stream(L3T3, 8, { packetsPerFrame: 4 });
+	const read2 = createAv1LayersReader();
+
+	for (const f of frames) {
+		for (const p of f.packets) {
+			assert.equal(read2(p.payload), f.sid * 8 + f.tid);
+		}
+	}
 });
 
 test('createLayerContext: video/AV1 gets the dependency descriptor context (router id by default)', () => {
