@@ -7,46 +7,16 @@
  */
 import { test, before, after } from 'node:test';
 import * as assert from 'node:assert/strict';
-import * as http from 'node:http';
-import { spawn } from 'node:child_process';
-import type { AddressInfo } from 'node:net';
-import { build } from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
 import * as mediasoup from '../../src';
 import type { Worker } from '../../src/api/Worker';
 import type { Router } from '../../src/api/Router';
 import type { WebRtcTransport } from '../../src/api/WebRtcTransport';
 import type { DataProducer } from '../../src/api/DataProducer';
-import type { RtpCapabilities } from '../../src/ortc/rtpParametersTypes';
-import { NETNS_RUN, REPO_ROOT, launchChromium } from '../e2e/harness';
-
-const INSIDE = process.env['BROTH_E2E_NETNS'] === '1';
+import { INSIDE, callIn, launchChromium, openPage as openClientPage, runInNetns, serveClient, withoutTransportCc, type Site } from '../helpers/browser';
 
 if (!INSIDE) {
-	test('data channels: Chromium + mediasoup-client (inside netns-run)', { timeout: 120_000 }, async (t) => {
-		const env: NodeJS.ProcessEnv = { ...process.env, BROTH_E2E_NETNS: '1' };
-
-		delete env['NODE_TEST_CONTEXT'];
-
-		const child = spawn(NETNS_RUN, ['-t', '100', process.execPath, '--test-reporter=spec', __filename], {
-			cwd: REPO_ROOT,
-			env,
-			stdio: ['ignore', 'pipe', 'pipe'],
-		});
-		let output = '';
-
-		child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-		child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-
-		const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-
-		for (const line of output.split('\n')) {
-			if (/^\s*[✔✖]/.test(line)) {
-				t.diagnostic(line.trim());
-			}
-		}
-		assert.equal(code, 0, output);
-	});
+	runInNetns(__filename, 'data channels: Chromium + mediasoup-client (inside netns-run)', 100);
 } else {
 	defineTests();
 }
@@ -147,14 +117,6 @@ window.dc = {
 };
 `;
 
-/** As test/e2e: no transport-cc (the worker answers goog-remb only); data channels do not care. */
-function withoutTransportCc(caps: RtpCapabilities): RtpCapabilities {
-	return {
-		codecs: caps.codecs?.map((c) => ({ ...c, rtcpFeedback: c.rtcpFeedback?.filter((f) => f.type !== 'transport-cc') })),
-		headerExtensions: caps.headerExtensions?.filter((h) => !h.uri.includes('transport-wide-cc')),
-	};
-}
-
 /** Node's side of the generator (the DirectTransport checks and feeds the same series). */
 function size(i: number): number {
 	return i === 1000 ? 262144 : i % 10 === 0 ? 65536 : 1 + ((i * 7919) % 8192);
@@ -193,8 +155,7 @@ function defineTests(): void {
 	let worker: Worker;
 	let router: Router;
 	let browser: Browser;
-	let server: http.Server;
-	let url: string;
+	let site: Site;
 	const transports = new Map<string, WebRtcTransport>();
 	const dataProducers = new Map<string, DataProducer>();
 	let pageA: Page;
@@ -202,33 +163,31 @@ function defineTests(): void {
 	let sendA: WebRtcTransport;
 	let recvB: WebRtcTransport;
 
-	const call = <T = unknown>(page: Page, method: string, ...args: unknown[]): Promise<T> =>
-		page.evaluate(([m, a]) => (globalThis as any).dc[m as string](...(a as unknown[])), [method, args] as const) as Promise<T>;
+	const call = callIn('dc');
 
 	async function openPage(): Promise<Page> {
-		const page = await browser.newPage();
+		return openClientPage(
+			browser,
+			site.url,
+			async (method, data) => {
+				const transport = transports.get(data.transportId)!;
 
-		await page.exposeFunction('brothSignal', async (method: string, data: any) => {
-			const transport = transports.get(data.transportId)!;
+				if (method === 'connect') {
+					await transport.connect({ dtlsParameters: data.dtlsParameters });
 
-			if (method === 'connect') {
-				await transport.connect({ dtlsParameters: data.dtlsParameters });
+					return undefined;
+				}
+				if (method === 'produceData') {
+					const p = await transport.produceData({ sctpStreamParameters: data.sctpStreamParameters, label: data.label, protocol: data.protocol });
 
-				return undefined;
-			}
-			if (method === 'produceData') {
-				const p = await transport.produceData({ sctpStreamParameters: data.sctpStreamParameters, label: data.label, protocol: data.protocol });
+					dataProducers.set(p.id, p);
 
-				dataProducers.set(p.id, p);
-
-				return { id: p.id };
-			}
-			throw new Error(`unknown ${method}`);
-		});
-		await page.goto(url);
-		await page.waitForFunction(() => (globalThis as any).dc !== undefined);
-
-		return page;
+					return { id: p.id };
+				}
+				throw new Error(`unknown ${method}`);
+			},
+			{ client: 'dc' },
+		);
 	}
 
 	async function transport(page: Page, direction: 'send' | 'recv'): Promise<WebRtcTransport> {
@@ -257,24 +216,7 @@ function defineTests(): void {
 		worker = await mediasoup.createWorker({ logLevel: 'warn' });
 		router = await worker.createRouter({ mediaCodecs: [{ kind: 'audio', mimeType: 'audio/opus', clockRate: 48000, channels: 2 }] });
 
-		const bundle = (
-			await build({
-				stdin: { contents: CLIENT_SOURCE, resolveDir: REPO_ROOT, sourcefile: 'dc-client.js', loader: 'js' },
-				bundle: true,
-				format: 'iife',
-				platform: 'browser',
-				target: 'chrome110',
-				write: false,
-				logLevel: 'silent',
-			})
-		).outputFiles[0]!.text;
-
-		server = http.createServer((req, res) => {
-			res.writeHead(200, { 'content-type': req.url === '/c.js' ? 'text/javascript' : 'text/html' });
-			res.end(req.url === '/c.js' ? bundle : '<!doctype html><html><head><script src="/c.js"></script></head><body></body></html>');
-		});
-		await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-		url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+		site = await serveClient(CLIENT_SOURCE, 'dc-client.js');
 		browser = await launchChromium();
 		pageA = await openPage();
 		pageB = await openPage();
@@ -284,7 +226,7 @@ function defineTests(): void {
 
 	after(async () => {
 		await browser?.close();
-		await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+		await site?.close();
 		worker?.close();
 	});
 

@@ -6,16 +6,14 @@
  */
 import { after, before, test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { build } from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
 import * as mediasoup from '../../src';
 import type { Worker } from '../../src/api/Worker';
 import type { Router } from '../../src/api/Router';
 import type { WebRtcTransport } from '../../src/api/WebRtcTransport';
 import type { Producer } from '../../src/api/Producer';
-import type { RtpCapabilities } from '../../src/ortc/rtpParametersTypes';
-import { REPO_ROOT, launchChromium } from '../e2e/harness';
-import { insideNetns, serve, sleep, until } from '../v1-browser/netns';
+import { launchChromium, openPage, serveClient, withoutTransportCc } from '../helpers/browser';
+import { insideNetns, sleep, until } from '../v1-browser/netns';
 
 /** The page: mediasoup-client, a send transport, the microphone produced. */
 const CLIENT_SOURCE = `
@@ -52,17 +50,6 @@ window.client = {
 
 const AUDIO_LEVEL_URI = 'urn:ietf:params:rtp-hdrext:ssrc-audio-level';
 
-/**
- * The router's capabilities without transport-cc, as in test/e2e/webrtc.test.ts: the worker
- * answers goog-remb only, and Chromium without transport-cc feedback starves its sender.
- */
-function withoutTransportCc(caps: RtpCapabilities): RtpCapabilities {
-	return {
-		codecs: caps.codecs?.map((c) => ({ ...c, rtcpFeedback: c.rtcpFeedback?.filter((f) => f.type !== 'transport-cc') })),
-		headerExtensions: caps.headerExtensions?.filter((h) => !h.uri.includes('transport-wide-cc')),
-	};
-}
-
 if (insideNetns(__filename, 'AudioLevelObserver and ActiveSpeakerObserver on Chromium\'s fake microphone', 150)) {
 	let worker: Worker;
 	let router: Router;
@@ -73,17 +60,7 @@ if (insideNetns(__filename, 'AudioLevelObserver and ActiveSpeakerObserver on Chr
 	let producer: Producer;
 
 	before(async () => {
-		const bundle = await build({
-			stdin: { contents: CLIENT_SOURCE, resolveDir: REPO_ROOT, sourcefile: 'observers-client.js', loader: 'js' },
-			bundle: true,
-			format: 'iife',
-			platform: 'browser',
-			target: 'chrome110',
-			write: false,
-			logLevel: 'silent',
-		});
-
-		site = await serve('<!doctype html><html><head><script src="/client.js"></script></head><body></body></html>', bundle.outputFiles[0]!.text);
+		site = await serveClient(CLIENT_SOURCE, 'observers-client.js');
 		worker = await mediasoup.createWorker({ logLevel: 'warn' });
 		router = await worker.createRouter({
 			mediaCodecs: [{ kind: 'audio', mimeType: 'audio/opus', clockRate: 48000, channels: 2 }],
@@ -99,21 +76,25 @@ if (insideNetns(__filename, 'AudioLevelObserver and ActiveSpeakerObserver on Chr
 
 	test('the fake microphone is produced with ssrc-audio-level', { timeout: 60_000 }, async () => {
 		transport = await router.createWebRtcTransport({ listenInfos: [{ protocol: 'udp', ip: '127.0.0.1' }] });
-		page = await browser.newPage();
-		await page.exposeFunction('signal', async (method: string, data: any) => {
-			if (method === 'connect') {
-				await transport.connect({ dtlsParameters: data.dtlsParameters });
+		page = await openPage(
+			browser,
+			site.url,
+			async (method, data) => {
+				if (method === 'connect') {
+					await transport.connect({ dtlsParameters: data.dtlsParameters });
 
-				return undefined;
-			}
+					return undefined;
+				}
 
-			producer = await transport.produce({ kind: data.kind, rtpParameters: data.rtpParameters });
+				producer = await transport.produce({ kind: data.kind, rtpParameters: data.rtpParameters });
 
-			return { id: producer.id };
-		});
-		await page.goto(site.url);
-		await page.waitForFunction(() => (globalThis as any).client !== undefined);
+				return { id: producer.id };
+			},
+			{ signal: 'signal', client: 'client' },
+		);
 
+		// The router's capabilities without transport-cc, as in test/e2e/webrtc.test.ts: the worker
+		// answers goog-remb only, and Chromium without transport-cc feedback starves its sender.
 		const handlerName = await page.evaluate((caps) => (globalThis as any).client.load(caps), withoutTransportCc(router.rtpCapabilities));
 
 		assert.match(handlerName, /^Chrome/);

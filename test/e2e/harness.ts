@@ -1,17 +1,19 @@
 /**
- * Chromium + mediasoup-client harness (recipe in ../shared/guide/testing.md): bundles
- * mediasoup-client with esbuild into a test page served on 127.0.0.1, launches headless Chromium
- * with playwright-core, and gives each page a `brothSignal` function the page calls for
- * connect/produce, handled here against broth's own API. Must run inside netns-run.
+ * The page of test/e2e (audio and video producers and consumers, ICE restarts, the send
+ * estimate) on the shared Chromium + mediasoup-client harness, ../helpers/browser.ts, whose
+ * names are re-exported here for the tests that import them from this file.
  */
-import * as http from 'node:http';
-import * as path from 'node:path';
-import type { AddressInfo } from 'node:net';
-import { build } from 'esbuild';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { bundle, serveClient, type Site } from '../helpers/browser';
 
-export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
-export const NETNS_RUN = path.resolve(REPO_ROOT, '..', 'shared', 'tools', 'netns-run');
+export {
+	NETNS_RUN,
+	REPO_ROOT,
+	call,
+	launchChromium,
+	median,
+	openPage,
+	type SignalHandler,
+} from '../helpers/browser';
 
 /** The page side: plain browser JavaScript, bundled with mediasoup-client. */
 const CLIENT_SOURCE = `
@@ -134,94 +136,12 @@ window.brothClient = {
 };
 `;
 
-let bundleCache: string | undefined;
-
 /** mediasoup-client and the page code as one IIFE (~0.1 s). */
-export async function bundleClient(): Promise<string> {
-	if (bundleCache === undefined) {
-		const result = await build({
-			stdin: { contents: CLIENT_SOURCE, resolveDir: REPO_ROOT, sourcefile: 'broth-e2e-client.js', loader: 'js' },
-			bundle: true,
-			format: 'iife',
-			platform: 'browser',
-			target: 'chrome110',
-			write: false,
-			logLevel: 'silent',
-		});
-
-		bundleCache = result.outputFiles[0]!.text;
-	}
-
-	return bundleCache;
+export function bundleClient(): Promise<string> {
+	return bundle(CLIENT_SOURCE, 'broth-e2e-client.js');
 }
 
 /** Serves the test page and the bundle on 127.0.0.1 (a secure context for getUserMedia). */
-export async function servePage(): Promise<{ url: string; close(): Promise<void> }> {
-	const bundle = await bundleClient();
-	const server = http.createServer((request, response) => {
-		if (request.url === '/client.js') {
-			response.writeHead(200, { 'content-type': 'text/javascript' });
-			response.end(bundle);
-		} else {
-			response.writeHead(200, { 'content-type': 'text/html' });
-			response.end('<!doctype html><html><head><script src="/client.js"></script></head><body></body></html>');
-		}
-	});
-
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-
-	const { port } = server.address() as AddressInfo;
-
-	return {
-		url: `http://127.0.0.1:${port}/`,
-		close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-	};
-}
-
-export async function launchChromium(): Promise<Browser> {
-	return chromium.launch({
-		executablePath: '/usr/bin/chromium',
-		args: [
-			'--no-sandbox',
-			'--disable-gpu',
-			'--disable-quic',
-			'--no-first-run',
-			'--disable-background-networking',
-			'--disable-component-update',
-			'--disable-sync',
-			'--use-fake-ui-for-media-stream',
-			'--use-fake-device-for-media-stream',
-			'--allow-loopback-in-peer-connection',
-			'--autoplay-policy=no-user-gesture-required',
-			'--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1',
-		],
-	});
-}
-
-export type SignalHandler = (method: string, data: any) => Promise<unknown>;
-
-/** A page with the client loaded and `brothSignal` bound to `handler`. */
-export async function openPage(browser: Browser, url: string, handler: SignalHandler): Promise<Page> {
-	const page = await browser.newPage();
-
-	await page.exposeFunction('brothSignal', (method: string, data: any) => handler(method, data));
-	await page.goto(url);
-	await page.waitForFunction(() => (globalThis as any).brothClient !== undefined);
-
-	return page;
-}
-
-/** Calls `window.brothClient[method](...args)` in the page. */
-export async function call<T = unknown>(page: Page, method: string, ...args: unknown[]): Promise<T> {
-	return page.evaluate(
-		([m, a]) => (globalThis as any).brothClient[m as string](...(a as unknown[])),
-		[method, args] as const,
-	) as Promise<T>;
-}
-
-export function median(values: number[]): number {
-	const sorted = [...values].sort((a, b) => a - b);
-	const mid = sorted.length >> 1;
-
-	return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+export function servePage(): Promise<Site> {
+	return serveClient(CLIENT_SOURCE, 'broth-e2e-client.js');
 }

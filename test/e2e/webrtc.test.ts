@@ -6,7 +6,6 @@
  */
 import { test, before, after } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import type { Browser, Page } from 'playwright-core';
 import * as mediasoup from '../../src';
 import type { Worker } from '../../src/api/Worker';
@@ -15,32 +14,11 @@ import type { WebRtcTransport } from '../../src/api/WebRtcTransport';
 import type { Producer } from '../../src/api/Producer';
 import type { Consumer } from '../../src/api/Consumer';
 import type { RtpCapabilities } from '../../src/ortc/rtpParametersTypes';
-import { NETNS_RUN, REPO_ROOT, call, launchChromium, median, openPage, servePage } from './harness';
-
-const INSIDE = process.env['BROTH_E2E_NETNS'] === '1';
+import { INSIDE, call, launchChromium, median, openPage, runInNetns, sleep, until as untilEvery, withoutTransportCc } from '../helpers/browser';
+import { servePage } from './harness';
 
 if (!INSIDE) {
-	test('Chromium + mediasoup-client end to end (inside netns-run)', { timeout: 400_000 }, async (t) => {
-		const child = spawn(NETNS_RUN, ['-t', '360', process.execPath, '--test-reporter=spec', __filename], {
-			cwd: REPO_ROOT,
-			// Without NODE_TEST_CONTEXT the child reports in text (not to this runner's protocol).
-			env: { ...withoutTestContext(process.env), BROTH_E2E_NETNS: '1' },
-			stdio: ['ignore', 'pipe', 'pipe'],
-		});
-		let output = '';
-
-		child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-		child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-
-		const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-
-		for (const line of output.split('\n')) {
-			if (line.includes('figure:') || /^\s*[✔✖]/.test(line)) {
-				t.diagnostic(line.trim());
-			}
-		}
-		assert.equal(code, 0, output);
-	});
+	runInNetns(__filename, 'Chromium + mediasoup-client end to end (inside netns-run)', 360, { graceSeconds: 40 });
 } else {
 	defineTests();
 }
@@ -55,18 +33,7 @@ function pageCapabilities(caps: RtpCapabilities): RtpCapabilities {
 		return caps;
 	}
 
-	return {
-		codecs: caps.codecs?.map((c) => ({ ...c, rtcpFeedback: c.rtcpFeedback?.filter((f) => f.type !== 'transport-cc') })),
-		headerExtensions: caps.headerExtensions?.filter((h) => !h.uri.includes('transport-wide-cc')),
-	};
-}
-
-function withoutTestContext(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-	const copy = { ...env };
-
-	delete copy['NODE_TEST_CONTEXT'];
-
-	return copy;
+	return withoutTransportCc(caps);
 }
 
 type Side = {
@@ -173,20 +140,8 @@ function defineTests(): void {
 	let videoConsumer: Consumer;
 	let audioConsumer: Consumer;
 
-	const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-	async function until(fn: () => boolean | Promise<boolean>, timeoutMs: number): Promise<boolean> {
-		const deadline = Date.now() + timeoutMs;
-
-		while (Date.now() < deadline) {
-			if (await fn()) {
-				return true;
-			}
-			await sleep(20);
-		}
-
-		return fn();
-	}
+	const until = (fn: () => boolean | Promise<boolean>, timeoutMs: number): Promise<boolean> =>
+		untilEvery(fn, timeoutMs, { periodMs: 20, lastCheck: true });
 
 	const inbound = (side: Side, consumerId: string): Promise<Inbound> => call<Inbound>(side.page, 'inbound', consumerId);
 

@@ -12,7 +12,7 @@
  */
 import { test, before, after } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { INSIDE, LayerCall, decodedFps, longestDecodeStall, runInNetns, sleep, until } from '../svc/call';
+import { INSIDE, LayerCall, runInNetns, until } from '../svc/call';
 import { call } from '../e2e/harness';
 
 const DD_URI = 'https://aomediacodec.github.io/av1-rtp-spec/#dependency-descriptor-rtp-header-extension';
@@ -53,33 +53,15 @@ if (!INSIDE) {
 		console.log(`figure: av1 producer kbps per layer: ${JSON.stringify(await c.producerLayers())}`);
 		await c.startSampler(100);
 
-		const widths: number[] = [];
-		const figures: string[] = [];
-
-		for (const spatialLayer of [0, 1, 2, 0, 2]) {
-			const t0 = Date.now();
-
-			await c.consumer.setPreferredLayers({ spatialLayer });
-			assert.ok(await until(() => c.consumer.currentLayers?.spatialLayer === spatialLayer, 20_000), `${await c.describe()}; producer trace ${trace.join(', ')}`);
-
-			const layered = Date.now() - t0;
-			const width = 960 >> (2 - spatialLayer);
-
-			assert.ok(await until(async () => (await c.inbound()).frameWidth === width, 20_000), await c.describe());
-			widths.push((await c.inbound()).frameWidth);
-			figures.push(`${spatialLayer}: layerschange ${layered} ms, width ${width} ${Date.now() - t0} ms`);
-			await sleep(1500);
-		}
-
-		const samples = await c.stopSampler();
-		const first = samples[0]!;
-		const last = samples[samples.length - 1]!;
-		const stall = longestDecodeStall(samples);
+		const { widths, figures } = await c.walkSpatialLayers(
+			[0, 1, 2, 0, 2],
+			(spatialLayer) => 960 >> (2 - spatialLayer),
+			20_000,
+			() => `producer trace ${trace.join(', ')}`,
+		);
+		const { first, last, stall } = c.logDecoding('av1', await c.stopSampler());
 
 		console.log(`figure: av1 switches ${figures.join('; ')}`);
-		console.log(
-			`figure: av1 decoded ${last.framesDecoded - first.framesDecoded} frames in ${Math.round(last.t - first.t)} ms, longest stall ${Math.round(stall.stallMs)} ms, freezes ${(last.freezeCount ?? 0) - (first.freezeCount ?? 0)}, key frames ${(last.keyFramesDecoded ?? 0) - (first.keyFramesDecoded ?? 0)}, B PLIs ${(last.pliCount ?? 0) - (first.pliCount ?? 0)}, lost ${last.packetsLost}, layers ${c.layerEvents.map(([, l]) => l).join(',')}`,
-		);
 		assert.deepEqual(widths, [240, 480, 960, 240, 960]);
 		assert.ok(last.framesDecoded > first.framesDecoded + 50, 'B decoded too few frames');
 		assert.ok(stall.stallMs < 2000, `decoding stalled ${Math.round(stall.stallMs)} ms`);
@@ -89,15 +71,7 @@ if (!INSIDE) {
 		 * (the one the transport's allocation never takes away).
 		 */
 		const fpsAt = async (temporalLayer: number): Promise<number> => {
-			await c.consumer.setPreferredLayers({ spatialLayer: 0, temporalLayer });
-			assert.ok(await until(() => c.consumer.currentLayers?.temporalLayer === temporalLayer, 15_000), await c.describe());
-			await sleep(500);
-
-			const a = await c.inbound();
-
-			await sleep(3000);
-
-			const fps = decodedFps(a, await c.inbound());
+			const fps = await c.fpsAt(temporalLayer, 15_000);
 
 			layersAt.push(`T${temporalLayer} ${JSON.stringify(await c.producerLayers())} ${c.layerEvents.map(([, l]) => l).join(',')}`);
 

@@ -1,292 +1,20 @@
 /**
- * A two-page Chromium call through broth for the layer tests (same structure as
- * test/simulcast): page A produces a camera track with the encodings given (VP9 SVC or VP8
- * simulcast), page B consumes it; B's inbound-rtp is read or sampled in the page. Runs inside
- * ../shared/tools/netns-run (recipe in ../shared/guide/testing.md): `runInNetns` is the outer
- * test re-running a file there.
+ * A two-page Chromium call through broth for the layer tests (test/helpers/layerCall.ts): page A
+ * produces a camera track with the encodings given (VP9 SVC or VP8 simulcast), page B consumes
+ * it; B's inbound-rtp is read or sampled in the page. Runs inside ../shared/tools/netns-run
+ * (recipe in ../shared/guide/testing.md): `runInNetns` is the outer test re-running a file there.
  */
-import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import * as http from 'node:http';
-import { spawn } from 'node:child_process';
-import type { AddressInfo } from 'node:net';
-import { build } from 'esbuild';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import * as mediasoup from '../../src';
-import type { Worker } from '../../src/api/Worker';
-import type { Router } from '../../src/api/Router';
-import type { WebRtcTransport } from '../../src/api/WebRtcTransport';
-import type { Producer } from '../../src/api/Producer';
-import type { Consumer } from '../../src/api/Consumer';
-import { NETNS_RUN, REPO_ROOT, call } from '../e2e/harness';
+import { INSIDE, sleep } from '../helpers/browser';
+import { TwoPageCall, decodedFps, longestDecodeStall, type InboundSample } from '../helpers/layerCall';
+import { runInNetns, until } from '../simulcast/browser';
 
-export const INSIDE = process.env['BROTH_E2E_NETNS'] === '1';
-
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Polls `check` every 200 ms for up to `ms`. */
-export async function until(check: () => Promise<boolean> | boolean, ms: number): Promise<boolean> {
-	const deadline = Date.now() + ms;
-
-	while (Date.now() < deadline) {
-		if (await check()) {
-			return true;
-		}
-		await sleep(200);
-	}
-
-	return false;
-}
-
-/** The outer test: runs `file` inside netns-run and prints its figures and results. */
-export function runInNetns(file: string, title: string, limitSeconds: number): void {
-	test(title, { timeout: (limitSeconds + 20) * 1000 }, async () => {
-		const env: NodeJS.ProcessEnv = { ...process.env, BROTH_E2E_NETNS: '1' };
-
-		delete env['NODE_TEST_CONTEXT'];
-
-		const child = spawn(NETNS_RUN, ['-t', String(limitSeconds), process.execPath, '--test-reporter=spec', file], {
-			cwd: REPO_ROOT,
-			env,
-			stdio: ['ignore', 'pipe', 'pipe'],
-		});
-		let output = '';
-
-		child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-		child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-
-		const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-
-		for (const line of output.split('\n')) {
-			if (line.includes('figure:') || /^\s*[✔✖]/.test(line)) {
-				console.log(line);
-			}
-		}
-		assert.equal(code, 0, output);
-	});
-}
-
-const CLIENT = `
-import { Device } from 'mediasoup-client';
-const state = { transports: new Map(), consumers: new Map(), samplers: new Map() };
-async function inboundOf(id) {
-	const report = await state.consumers.get(id).getStats();
-	for (const s of report.values()) {
-		if (s.type === 'inbound-rtp') {
-			return { t: s.timestamp, framesDecoded: s.framesDecoded ?? 0, frameWidth: s.frameWidth ?? 0, frameHeight: s.frameHeight ?? 0,
-				freezeCount: s.freezeCount ?? 0, totalFreezesDuration: s.totalFreezesDuration ?? 0,
-				packetsLost: s.packetsLost ?? 0, packetsReceived: s.packetsReceived ?? 0, framesDropped: s.framesDropped ?? 0,
-				pliCount: s.pliCount ?? 0, nackCount: s.nackCount ?? 0, keyFramesDecoded: s.keyFramesDecoded ?? 0,
-				decoder: s.decoderImplementation };
-		}
-	}
-	return { t: performance.timeOrigin + performance.now(), framesDecoded: 0, frameWidth: 0, frameHeight: 0 };
-}
-window.brothClient = {
-	async load(caps) { state.device = new Device(); await state.device.load({ routerRtpCapabilities: caps }); return state.device.rtpCapabilities; },
-	create(direction, params) {
-		const t = direction === 'send' ? state.device.createSendTransport(params) : state.device.createRecvTransport(params);
-		t.on('connect', ({ dtlsParameters }, cb, eb) => window.brothSignal('connect', { transportId: t.id, dtlsParameters }).then(() => cb(), eb));
-		t.on('produce', ({ kind, rtpParameters }, cb, eb) => window.brothSignal('produce', { transportId: t.id, kind, rtpParameters }).then(cb, eb));
-		state.transports.set(direction, t);
-	},
-	async produce(encodings, width, height) {
-		const stream = await navigator.mediaDevices.getUserMedia({ video: { width, height } });
-		const producer = await state.transports.get('send').produce({ track: stream.getVideoTracks()[0], encodings });
-		state.producer = producer;
-		return producer.id;
-	},
-	async consume({ id, producerId, kind, rtpParameters }) {
-		const consumer = await state.transports.get('recv').consume({ id, producerId, kind, rtpParameters });
-		state.consumers.set(id, consumer);
-		const v = document.createElement('video');
-		v.muted = true; v.autoplay = true; v.playsInline = true;
-		v.srcObject = new MediaStream([consumer.track]);
-		document.body.appendChild(v);
-		v.play().catch(() => {});
-	},
-	async senderStats() {
-		const report = await state.transports.get('send').getStats();
-		const out = [];
-		for (const s of report.values()) {
-			if (s.type === 'outbound-rtp') out.push([s.rid, s.frameWidth, s.frameHeight, s.scalabilityMode, s.qualityLimitationReason, s.bytesSent, s.encoderImplementation]);
-			if (s.type === 'candidate-pair' && s.nominated) out.push(['bwe', s.availableOutgoingBitrate]);
-		}
-		return JSON.stringify(out);
-	},
-	inbound(id) { return inboundOf(id); },
-	startSampler(id, periodMs) {
-		const samples = [];
-		const timer = setInterval(() => { inboundOf(id).then((s) => samples.push(s)); }, periodMs);
-		state.samplers.set(id, { timer, samples });
-	},
-	stopSampler(id) {
-		const sampler = state.samplers.get(id);
-		clearInterval(sampler.timer);
-		state.samplers.delete(id);
-		return sampler.samples;
-	},
-};
-`;
-
-export interface InboundSample {
-	/** getStats timestamp, ms. */
-	t: number;
-	framesDecoded: number;
-	frameWidth: number;
-	frameHeight: number;
-	freezeCount?: number;
-	totalFreezesDuration?: number;
-	packetsLost?: number;
-	packetsReceived?: number;
-	framesDropped?: number;
-	pliCount?: number;
-	nackCount?: number;
-	keyFramesDecoded?: number;
-	decoder?: string;
-}
-
-/** The longest time (ms) between two samples with framesDecoded progress (a stall at the end counts). */
-export function longestDecodeStall(samples: readonly InboundSample[]): { stallMs: number; atMs: number } {
-	let last: number | undefined;
-	let lastFrames = 0;
-	let stallMs = 0;
-	let atMs = 0;
-
-	for (const s of samples) {
-		if (s.framesDecoded > lastFrames) {
-			if (last !== undefined && lastFrames > 0 && s.t - last > stallMs) {
-				stallMs = s.t - last;
-				atMs = last;
-			}
-			last = s.t;
-			lastFrames = s.framesDecoded;
-		}
-	}
-
-	const end = samples[samples.length - 1];
-
-	if (end !== undefined && last !== undefined && end.t - last > stallMs) {
-		stallMs = end.t - last;
-		atMs = last;
-	}
-
-	return { stallMs, atMs };
-}
-
-/** Frames per second decoded between two samples. */
-export function decodedFps(a: InboundSample, b: InboundSample): number {
-	return ((b.framesDecoded - a.framesDecoded) * 1000) / Math.max(1, b.t - a.t);
-}
-
-let bundle: string | undefined;
+export { INSIDE, sleep, until, runInNetns, decodedFps, longestDecodeStall, type InboundSample };
 
 /** One Chromium with pages A (sending) and B (receiving) per call, over one broth worker. */
-export class LayerCall {
-	worker!: Worker;
-	router!: Router;
-	browser!: Browser;
-	server!: http.Server;
-	url = '';
-	pageA!: Page;
-	pageB!: Page;
-	readonly transports = new Map<string, WebRtcTransport>();
-	producer!: Producer;
-	consumer!: Consumer;
-	sendTransport!: WebRtcTransport;
-	recvTransport!: WebRtcTransport;
+export class LayerCall extends TwoPageCall {
 	/** [Date.now(), 'spatial.temporal' or 'none'] per 'layerschange'. */
 	readonly layerEvents: [number, string][] = [];
-
-	async start(): Promise<void> {
-		bundle ??= (
-			await build({
-				stdin: { contents: CLIENT, resolveDir: REPO_ROOT, sourcefile: 'svc-client.js', loader: 'js' },
-				bundle: true,
-				format: 'iife',
-				platform: 'browser',
-				target: 'chrome110',
-				write: false,
-				logLevel: 'silent',
-			})
-		).outputFiles[0]!.text;
-
-		const page = bundle;
-
-		this.server = http.createServer((req, res) => {
-			if (req.url === '/client.js') {
-				res.writeHead(200, { 'content-type': 'text/javascript' });
-				res.end(page);
-			} else {
-				res.writeHead(200, { 'content-type': 'text/html' });
-				res.end('<!doctype html><html><head><script src="/client.js"></script></head><body></body></html>');
-			}
-		});
-		await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-		this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/`;
-		this.worker = await mediasoup.createWorker();
-		this.browser = await chromium.launch({
-			executablePath: '/usr/bin/chromium',
-			args: [
-				'--no-sandbox',
-				'--disable-gpu',
-				'--disable-quic',
-				'--no-first-run',
-				'--disable-background-networking',
-				'--disable-component-update',
-				'--disable-sync',
-				'--use-fake-ui-for-media-stream',
-				'--use-fake-device-for-media-stream',
-				'--allow-loopback-in-peer-connection',
-				'--autoplay-policy=no-user-gesture-required',
-				'--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1',
-				// Three simulcast layers from a 640x480 camera (Chromium's legacy limit allows two).
-				'--force-fieldtrials=WebRTC-LegacySimulcastLayerLimit/Disabled/',
-			],
-		});
-	}
-
-	async close(): Promise<void> {
-		await this.browser?.close();
-		this.worker?.close();
-		this.server?.close();
-	}
-
-	async #openSide(): Promise<Page> {
-		const page = await this.browser.newPage();
-
-		await page.exposeFunction('brothSignal', async (method: string, data: any) => {
-			if (method === 'connect') {
-				await this.transports.get(data.transportId)!.connect({ dtlsParameters: data.dtlsParameters });
-			} else if (method === 'produce') {
-				const p = await this.transports.get(data.transportId)!.produce({ kind: data.kind, rtpParameters: data.rtpParameters });
-
-				this.producer = p;
-
-				return { id: p.id };
-			}
-
-			return undefined;
-		});
-		await page.goto(this.url);
-		await page.waitForFunction(() => (globalThis as any).brothClient !== undefined);
-
-		return page;
-	}
-
-	async #createTransport(page: Page, direction: 'send' | 'recv'): Promise<WebRtcTransport> {
-		const t = await this.router.createWebRtcTransport({ listenInfos: [{ protocol: 'udp', ip: '127.0.0.1' }] } as any);
-
-		this.transports.set(t.id, t);
-		await call(page, 'create', direction, {
-			id: t.id,
-			iceParameters: t.iceParameters,
-			iceCandidates: t.iceCandidates,
-			dtlsParameters: t.dtlsParameters,
-		});
-
-		return t;
-	}
 
 	/**
 	 * A new router with `mediaCodecs`, pages A and B; A produces its camera at width x height
@@ -299,74 +27,83 @@ export class LayerCall {
 		preferredLayers?: { spatialLayer: number; temporalLayer?: number },
 	): Promise<void> {
 		this.router = await this.worker.createRouter({ mediaCodecs });
-		this.pageA = await this.#openSide();
-		this.pageB = await this.#openSide();
-		await call<any>(this.pageA, 'load', this.router.rtpCapabilities);
+		await this.open(encodings, size, preferredLayers);
+	}
 
-		const capsB = await call<any>(this.pageB, 'load', this.router.rtpCapabilities);
-
-		this.sendTransport = await this.#createTransport(this.pageA, 'send');
-		await call(this.pageA, 'produce', encodings, size.width, size.height);
-		this.recvTransport = await this.#createTransport(this.pageB, 'recv');
-		this.consumer = await this.recvTransport.consume({
-			producerId: this.producer.id,
-			rtpCapabilities: capsB,
-			paused: false,
-			preferredLayers,
-		});
-		this.consumer.on('layerschange', (layers) => {
-			this.layerEvents.push([Date.now(), layers ? `${layers.spatialLayer}.${layers.temporalLayer}` : 'none']);
-		});
-		await call(this.pageB, 'consume', {
-			id: this.consumer.id,
-			producerId: this.producer.id,
-			kind: this.consumer.kind,
-			rtpParameters: this.consumer.rtpParameters,
-		});
+	protected override onLayersChange(layers: { spatialLayer: number; temporalLayer?: number } | undefined): void {
+		this.layerEvents.push([Date.now(), layers ? `${layers.spatialLayer}.${layers.temporalLayer}` : 'none']);
 	}
 
 	/** Closes this call's pages and router (the browser and worker stay for the next). */
-	async hangUp(): Promise<void> {
-		await this.pageA?.close();
-		await this.pageB?.close();
-		this.router?.close();
-		this.transports.clear();
+	override async hangUp(): Promise<void> {
+		await super.hangUp();
 		this.layerEvents.length = 0;
 	}
 
-	inbound(): Promise<InboundSample> {
-		return call(this.pageB, 'inbound', this.consumer.id);
-	}
+	/**
+	 * Prefers the spatial layers of `order` in turn: each time 'layerschange' reaches it and B's
+	 * decoded width becomes `widthOf(layer)` (each within `timeoutMs`), then it stays 1.5 s there.
+	 * `detail` adds to the message when the layer is not reached. B's widths and a figure per step.
+	 */
+	async walkSpatialLayers(
+		order: readonly number[],
+		widthOf: (spatialLayer: number) => number,
+		timeoutMs: number,
+		detail?: () => string,
+	): Promise<{ widths: number[]; figures: string[] }> {
+		const widths: number[] = [];
+		const figures: string[] = [];
 
-	startSampler(periodMs = 100): Promise<void> {
-		return call(this.pageB, 'startSampler', this.consumer.id, periodMs);
-	}
+		for (const spatialLayer of order) {
+			const t0 = Date.now();
 
-	stopSampler(): Promise<InboundSample[]> {
-		return call(this.pageB, 'stopSampler', this.consumer.id);
-	}
+			await this.consumer.setPreferredLayers({ spatialLayer });
+			assert.ok(
+				await until(() => this.consumer.currentLayers?.spatialLayer === spatialLayer, timeoutMs),
+				detail ? `${await this.describe()}; ${detail()}` : await this.describe(),
+			);
 
-	/** Producer per-layer bitrates ('s.t': kbps) of its first stream. */
-	async producerLayers(): Promise<Record<string, number>> {
-		const stats = (await this.producer.getStats()) as any[];
-		const out: Record<string, number> = {};
+			const layered = Date.now() - t0;
+			const width = widthOf(spatialLayer);
 
-		for (const [layer, bps] of Object.entries(stats[0]?.bitrateByLayer ?? {})) {
-			out[layer] = Math.round((bps as number) / 1000);
+			assert.ok(await until(async () => (await this.inbound()).frameWidth === width, timeoutMs), await this.describe());
+			widths.push((await this.inbound()).frameWidth);
+			figures.push(`${spatialLayer}: layerschange ${layered} ms, width ${width} ${Date.now() - t0} ms`);
+			// Stay a little at each layer.
+			await sleep(1500);
 		}
 
-		return out;
+		return { widths, figures };
+	}
+
+	/** B's decoded frame rate over 3 s once the temporal layer is reached (within `timeoutMs`) on spatial layer 0. */
+	async fpsAt(temporalLayer: number, timeoutMs: number): Promise<number> {
+		await this.consumer.setPreferredLayers({ spatialLayer: 0, temporalLayer });
+		assert.ok(await until(() => this.consumer.currentLayers?.temporalLayer === temporalLayer, timeoutMs), await this.describe());
+		await sleep(500);
+
+		const a = await this.inbound();
+
+		await sleep(3000);
+
+		return decodedFps(a, await this.inbound());
+	}
+
+	/** Prints the `figure: <label> decoded …` line of sampled decoding; the first and last samples and the longest stall. */
+	logDecoding(label: string, samples: readonly InboundSample[]): { first: InboundSample; last: InboundSample; stall: { stallMs: number; atMs: number } } {
+		const first = samples[0]!;
+		const last = samples[samples.length - 1]!;
+		const stall = longestDecodeStall(samples);
+
+		console.log(
+			`figure: ${label} decoded ${last.framesDecoded - first.framesDecoded} frames in ${Math.round(last.t - first.t)} ms, longest stall ${Math.round(stall.stallMs)} ms, freezes ${(last.freezeCount ?? 0) - (first.freezeCount ?? 0)}, key frames ${(last.keyFramesDecoded ?? 0) - (first.keyFramesDecoded ?? 0)}, B PLIs ${(last.pliCount ?? 0) - (first.pliCount ?? 0)}, lost ${last.packetsLost}, layers ${this.layerEvents.map(([, l]) => l).join(',')}`,
+		);
+
+		return { first, last, stall };
 	}
 
 	/** A one-line picture of the state for assertion messages. */
 	async describe(): Promise<string> {
-		return [
-			`current ${JSON.stringify(this.consumer.currentLayers)}`,
-			`layers ${this.layerEvents.map(([, l]) => l).join(',')}`,
-			`B ${JSON.stringify(await this.inbound())}`,
-			`producer ${JSON.stringify((await this.producer.getStats()).map((s: any) => [s.rid, s.bitrate, s.packetCount, s.score]))}`,
-			`producer layers ${JSON.stringify(await this.producerLayers())}`,
-			`A ${await call(this.pageA, 'senderStats')}`,
-		].join('; ');
+		return this.describeWith(this.layerEvents.map(([, l]) => l).join(','), [`producer layers ${JSON.stringify(await this.producerLayers())}`]);
 	}
 }

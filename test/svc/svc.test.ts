@@ -11,7 +11,7 @@
  */
 import { test, before, after } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { INSIDE, LayerCall, decodedFps, longestDecodeStall, runInNetns, sleep, until } from './call';
+import { INSIDE, LayerCall, longestDecodeStall, runInNetns, sleep, until } from './call';
 
 if (!INSIDE) {
 	runInNetns(__filename, 'Chromium VP9 K-SVC and VP8 temporal layer selection (inside netns-run)', 240);
@@ -39,34 +39,10 @@ if (!INSIDE) {
 		console.log(`figure: svc producer kbps per layer: ${JSON.stringify(await c.producerLayers())}`);
 		await c.startSampler(100);
 
-		const widths: number[] = [];
-		const figures: string[] = [];
-
-		for (const spatialLayer of [0, 1, 2, 0, 2]) {
-			const t0 = Date.now();
-
-			await c.consumer.setPreferredLayers({ spatialLayer });
-			assert.ok(await until(() => c.consumer.currentLayers?.spatialLayer === spatialLayer, 15_000), await c.describe());
-
-			const layered = Date.now() - t0;
-			const width = 960 >> (2 - spatialLayer);
-
-			assert.ok(await until(async () => (await c.inbound()).frameWidth === width, 15_000), await c.describe());
-			widths.push((await c.inbound()).frameWidth);
-			figures.push(`${spatialLayer}: layerschange ${layered} ms, width ${width} ${Date.now() - t0} ms`);
-			// Stay a little at each layer.
-			await sleep(1500);
-		}
-
-		const samples = await c.stopSampler();
-		const first = samples[0]!;
-		const last = samples[samples.length - 1]!;
-		const stall = longestDecodeStall(samples);
+		const { widths, figures } = await c.walkSpatialLayers([0, 1, 2, 0, 2], (spatialLayer) => 960 >> (2 - spatialLayer), 15_000);
+		const { first, last, stall } = c.logDecoding('svc', await c.stopSampler());
 
 		console.log(`figure: svc switches ${figures.join('; ')}`);
-		console.log(
-			`figure: svc decoded ${last.framesDecoded - first.framesDecoded} frames in ${Math.round(last.t - first.t)} ms, longest stall ${Math.round(stall.stallMs)} ms, freezes ${(last.freezeCount ?? 0) - (first.freezeCount ?? 0)}, key frames ${(last.keyFramesDecoded ?? 0) - (first.keyFramesDecoded ?? 0)}, B PLIs ${(last.pliCount ?? 0) - (first.pliCount ?? 0)}, lost ${last.packetsLost}, layers ${c.layerEvents.map(([, l]) => l).join(',')}`,
-		);
 		assert.deepEqual(widths, [240, 480, 960, 240, 960]);
 		assert.ok(last.framesDecoded > first.framesDecoded + 50, 'B decoded too few frames');
 		assert.ok(stall.stallMs < 2000, `decoding stalled ${Math.round(stall.stallMs)} ms`);
@@ -88,18 +64,7 @@ if (!INSIDE) {
 		assert.ok(await until(async () => (await c.inbound()).framesDecoded > 10, 15_000), await c.describe());
 		assert.ok(await until(() => c.consumer.currentLayers?.spatialLayer === 0, 10_000), await c.describe());
 
-		/** B's decoded frame rate over 3 s once the temporal layer is reached. */
-		const fpsAt = async (temporalLayer: number): Promise<number> => {
-			await c.consumer.setPreferredLayers({ spatialLayer: 0, temporalLayer });
-			assert.ok(await until(() => c.consumer.currentLayers?.temporalLayer === temporalLayer, 10_000), await c.describe());
-			await sleep(500);
-
-			const a = await c.inbound();
-
-			await sleep(3000);
-
-			return decodedFps(a, await c.inbound());
-		};
+		const fpsAt = (temporalLayer: number): Promise<number> => c.fpsAt(temporalLayer, 10_000);
 		const full = await fpsAt(2);
 		const quarter = await fpsAt(0);
 		const half = await fpsAt(1);
