@@ -63,7 +63,7 @@ export interface LayerContextParams {
 	temporalLayers: number;
 	ksvc: boolean;
 	/**
-	 * AV1: the router's id of the dependency descriptor header extension (the id producer packets
+	 * AV1, H264: the router's id of the dependency descriptor header extension (the id producer packets
 	 * carry once mapped to the router's ids). Absent: the router's fixed id for its URI; 0: none.
 	 */
 	dependencyDescriptorId?: number;
