@@ -136,7 +136,14 @@ export class UdpSocket {
 		this.#remoteIp = remoteIp;
 		this.#remotePort = remotePort;
 		try {
-			this.socket.connect(remotePort, remoteIp, () => {
+			this.socket.connect(remotePort, remoteIp, (error?: Error) => {
+				if (error) {
+					// E.g. an IPv6 remote for an IPv4 socket: stay unconnected (addressed sends,
+					// which fail and are counted for such a remote, as before the connect).
+					this.#remoteIp = undefined;
+
+					return;
+				}
 				if (!this.#closed) {
 					this.#connected = true;
 				}
@@ -159,7 +166,8 @@ export class UdpSocket {
 	 */
 	get sendBuffersFree(): boolean {
 		if (this.#raw !== undefined) {
-			return !this.#closed && this.#raw.getSendQueueCount() === 0;
+			// While a connect is in flight dgram holds addressed sends across a lookup.
+			return !this.#closed && (this.#remoteIp === undefined || this.#connected) && this.#raw.getSendQueueCount() === 0;
 		}
 
 		return this.#connected && this.socket.getSendQueueCount() === 0;

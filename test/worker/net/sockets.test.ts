@@ -167,6 +167,41 @@ test('UdpSocket.send(): addressed and connected sends arrive byte-exact and in o
 	}
 });
 
+test('UdpSocket.connectTo(): buffers are not reported free while the connect is in flight; a failed connect leaves the socket unconnected and sending', async () => {
+	const socket = await UdpSocket.bind({ ip: '127.0.0.1', choice: { min: 20000, max: 40000 } });
+	const peer = dgram.createSocket('udp4');
+
+	await new Promise<void>((resolve) => peer.bind(0, '127.0.0.1', resolve));
+
+	const got: Buffer[] = [];
+
+	peer.on('message', (data) => got.push(data));
+	assert.equal(socket.sendBuffersFree, true);
+	// An IPv6 remote for an IPv4 socket: dgram's connect fails (EINVAL) in its callback.
+	socket.connectTo('::1', peer.address().port);
+	assert.equal(socket.sendBuffersFree, false, 'dgram may hold a send until the connect completes');
+	await new Promise((r) => setTimeout(r, 50));
+	assert.equal(socket.connected, false);
+	assert.equal(socket.sendBuffersFree, true);
+	socket.send(Buffer.from('after a failed connect'), peer.address().port, '127.0.0.1');
+	for (let waited = 0; got.length === 0; waited += 5) {
+		assert.ok(waited < 3000, 'the addressed send after a failed connect arrives');
+		await new Promise((r) => setTimeout(r, 5));
+	}
+	assert.equal(got[0]!.toString(), 'after a failed connect');
+
+	// A good connect: not free while in flight, free once connected.
+	socket.connectTo('127.0.0.1', peer.address().port);
+	assert.equal(socket.sendBuffersFree, false);
+	for (let waited = 0; !socket.connected; waited += 5) {
+		assert.ok(waited < 3000, 'connected');
+		await new Promise((r) => setTimeout(r, 5));
+	}
+	assert.equal(socket.sendBuffersFree, true);
+	socket.close();
+	peer.close();
+});
+
 test('TcpServer accepts passive connections and delivers RFC 4571 packets', async () => {
 	const server = await TcpServer.bind({ ip: '127.0.0.1', choice: { min: 20000, max: 40000 } });
 	const packets: string[] = [];

@@ -645,6 +645,8 @@ export class WebRtcTransport extends Transport {
 	#scratch = Buffer.allocUnsafe(1500);
 	/** SRTP output reused per packet while the selected UDP socket sends synchronously. */
 	readonly #srtpOut = Buffer.allocUnsafe(SRTP_OUT_SIZE);
+	/** The socket #srtpOut last went out on. */
+	#srtpOutSocket: UdpSocket | undefined;
 	#scratchViews: Buffer[] = [];
 
 	/** RTP to the peer: protected with SRTP, on the selected tuple; dropped before ICE and DTLS are up. */
@@ -657,7 +659,18 @@ export class WebRtcTransport extends Transport {
 		}
 
 		// A TCP sink may keep the buffer queued; a UDP one sends synchronously while its queue is empty.
-		const into = selected.udp !== undefined && selected.udp.sendBuffersFree ? this.#srtpOut : undefined;
+		// The buffer may still sit in the queue of the socket it last went out on (another tuple,
+		// before ICE selected this one): reused only when that socket's queue is empty too.
+		const udp = selected.udp;
+		const last = this.#srtpOutSocket;
+		const into =
+			udp !== undefined && udp.sendBuffersFree && (last === undefined || last === udp || last.sendBuffersFree)
+				? this.#srtpOut
+				: undefined;
+
+		if (into !== undefined) {
+			this.#srtpOutSocket = udp;
+		}
 		const protectedPacket = send.protectRtp(data.length === length ? data : data.subarray(0, length), into);
 
 		if (protectedPacket === undefined) {
