@@ -12,97 +12,14 @@ import * as ortc from '../../../src/ortc';
 import { Router } from '../../../src/worker/engine/Router';
 import { Producer } from '../../../src/worker/engine/Producer';
 import { Consumer } from '../../../src/worker/engine/Consumer';
-import { nowMs, type MediaTransport } from '../../../src/worker/engine/media';
-import type { TransportOwner } from '../../../src/worker/engine/types';
-import type { RequestHandler } from '../../../src/worker/channel';
+import { nowMs } from '../../../src/worker/engine/media';
 import { RtpPacket } from '../../../src/proto/rtp/rtpPacket';
 import { parseVp8Descriptor } from '../../../src/proto/codecs/vp8';
 import { parseVp9Descriptor } from '../../../src/proto/codecs/vp9';
 import { GenericNack } from '../../../src/proto/rtcp/nack';
-import { PictureLossIndication } from '../../../src/proto/rtcp/pli';
-import type { RtcpPacket } from '../../../src/proto/rtcp/compound';
 import { vp8Stream, vp9Stream, type Vp8Frame } from './layers/streams';
+import { Channel, FakeTransport, feedback } from './engineDoubles';
 
-class Channel {
-	readonly handlers = new Map<string, RequestHandler>();
-	readonly events: { targetId: string; event: string; data?: any }[] = [];
-
-	register(id: string, handler: RequestHandler): void {
-		this.handlers.set(id, handler);
-	}
-
-	has(id: string): boolean {
-		return this.handlers.has(id);
-	}
-
-	unregister(id: string): void {
-		this.handlers.delete(id);
-	}
-
-	emit(targetId: string, event: string, data?: unknown): void {
-		this.events.push({ targetId, event, data });
-	}
-
-	log(): void {}
-
-	request(id: string, method: string, data?: unknown): any {
-		return this.handlers.get(id)!.handleRequest(method, data);
-	}
-
-	layers(id: string): string[] {
-		return this.events
-			.filter((e) => e.targetId === id && e.event === 'layerschange')
-			.map((e) => (e.data ? `${e.data.spatialLayer}.${e.data.temporalLayer}` : 'none'));
-	}
-}
-
-class FakeTransport implements TransportOwner, MediaTransport {
-	readonly connected = true;
-	readonly sent: { data: Buffer; isRtx: boolean }[] = [];
-	readonly rtcp: RtcpPacket[] = [];
-	readonly ctx: any;
-
-	constructor(
-		readonly id: string,
-		readonly router: Router,
-		channel: Channel,
-	) {
-		this.ctx = { channel, settings: {}, identity: {}, webRtcServers: new Map() };
-	}
-
-	sendConsumerRtp(_consumerId: string, data: Buffer, length: number, isRtx: boolean): void {
-		this.sent.push({ data: Buffer.from(data.subarray(0, length)), isRtx });
-	}
-
-	allocRtpBuffer(length: number): Buffer {
-		return Buffer.alloc(length);
-	}
-
-	wakeFastTimer(): void {}
-
-	sendRtcpFeedback(packet: RtcpPacket): void {
-		this.rtcp.push(packet);
-	}
-
-	/** Key frame requests sent towards the producer, by media SSRC. */
-	plis(ssrc: number): number {
-		return this.rtcp.filter((p) => p instanceof PictureLossIndication && p.mediaSsrc === ssrc).length;
-	}
-
-	media(): RtpPacket[] {
-		return this.sent.filter((s) => !s.isRtx).map((s) => RtpPacket.parse(s.data)!);
-	}
-
-	onProducerClosed(): void {}
-	onConsumerClosed(): void {}
-	onDataProducerClosed(): void {}
-	onDataConsumerClosed(): void {}
-}
-
-const feedback = [
-	{ type: 'nack', parameter: '' },
-	{ type: 'nack', parameter: 'pli' },
-];
 
 const mediaCodecs: any[] = [
 	{ kind: 'video', mimeType: 'video/VP8', clockRate: 90000 },
