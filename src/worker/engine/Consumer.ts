@@ -854,7 +854,10 @@ export class Consumer implements RequestHandler, EngineConsumer {
 		}
 		this.#layers?.sync();
 		if (this.active) {
-			this.requestKeyFrame();
+			// Nothing is forwarded until a key frame comes, so the receiver will not ask for one:
+			// keep asking until it comes (the sender may ignore a request, e.g. Chromium one made
+			// within 300 ms of the last, which another consumer of the producer may have sent).
+			this.requestKeyFrame(true);
 		}
 	}
 
@@ -1294,7 +1297,8 @@ export class Consumer implements RequestHandler, EngineConsumer {
 		if (this.type === 'simulcast') {
 			this.currentLayers = { spatialLayer: -1, temporalLayer: -1 };
 		}
-		this.requestKeyFrame();
+		// As on connection: nothing goes out before a key frame, so ask until it comes.
+		this.requestKeyFrame(true);
 	}
 
 	/** Simulcast: continue on another producer stream (at its key frame). */

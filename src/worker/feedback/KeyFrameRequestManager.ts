@@ -13,8 +13,8 @@ import { PictureLossIndication } from '../../proto/rtcp/pli';
  *   retries at every timeout until the key frame comes: the sender may ignore a request (libwebrtc
  *   drops a PLI within 300 ms of the previous key frame request, whatever SSRC it named) and
  *   nothing else would ask again.
- * - A request for one SSRC sent less than 300 ms after one for another SSRC of the same sender
- *   is likely dropped (libwebrtc's EncoderRtcpFeedback honours one key frame request per 300 ms
+ * - A request sent less than 300 ms after the previous one (for another SSRC of the same sender,
+ *   or for this one when its key frame came quickly and a new consumer asks) is likely dropped (libwebrtc's EncoderRtcpFeedback honours one key frame request per 300 ms
  *   for all the SSRCs of a send stream): it is sent again once that window is over (plus a
  *   margin), if its key frame has not come, instead of after the 1 s timeout. A simulcast
  *   consumer going down two layers in a row (2 -> 1 -> 0 as the estimate falls) otherwise
@@ -199,7 +199,7 @@ export class KeyFrameRequestManager {
 					// Best effort in case the PLI/FIR was lost; no further retry.
 					s.retryOnTimeout = false;
 					s.pendingUntilMs = nowMs + this.retryTimeoutMs;
-					out.push(this.emit(s, nowMs));
+					out.push(this.emit(s, nowMs, true));
 				}
 			}
 		}
@@ -228,9 +228,11 @@ export class KeyFrameRequestManager {
 		return { pliCount: s?.pliCount ?? 0, firCount: s?.firCount ?? 0 };
 	}
 
-	private emit(s: SsrcState, nowMs: number): KeyFrameRequest {
-		if (s.ssrc !== this.lastEmitSsrc && nowMs - this.lastEmitMs < SENDER_KEY_FRAME_INTERVAL_MS) {
-			// Within the sender's window of the last request (another SSRC): ask again after it.
+	/** `retry`: the same request again (its own window is the one it waited out: no early retry). */
+	private emit(s: SsrcState, nowMs: number, retry = false): KeyFrameRequest {
+		if (nowMs - this.lastEmitMs < SENDER_KEY_FRAME_INTERVAL_MS && !(retry && s.ssrc === this.lastEmitSsrc)) {
+			// Within the sender's window of the last request (this SSRC, whose key frame has come
+			// since, or another one): likely ignored, so ask again after it.
 			s.pendingUntilMs = Math.min(s.pendingUntilMs, this.lastEmitMs + SENDER_KEY_FRAME_INTERVAL_MS + SENDER_WINDOW_MARGIN_MS);
 			s.retryOnTimeout = true;
 		}

@@ -445,3 +445,33 @@ test("trace 'rtp' events name each packet's spatial and temporal layer from the 
 	assert.deepEqual(outbound, layersOf(recv.media()), 'every forwarded packet, with its own layers');
 	assert.ok(outbound.some((l) => l !== '00'));
 });
+
+test('a consumer waiting for its first key frame keeps asking until it comes (a sender may ignore one request)', () => {
+	const single = { ...vp8SimulcastParameters(), encodings: [{ ssrc: 1111 }] };
+	const { channel, send, recv, producer, consumer, feed } = setup(single);
+	const frames = vp8Stream(12, { ssrc: 1111, payloadType: 96, keyFrames: [0, 10], temporalLayers: 1 });
+
+	assert.equal(consumer.type, 'simple');
+	frames[0]!.packets.forEach(feed);
+	frames[1]!.packets.forEach(feed);
+	assert.equal(recv.media().length, 4, 'forwarding from the key frame');
+
+	// Paused and resumed: nothing goes out before a key frame, so the receiver will not ask.
+	channel.request('c', 'consumer.pause');
+	channel.request('c', 'consumer.resume');
+
+	const asked = send.plis(1111);
+
+	assert.ok(asked >= 1, 'asked at resume');
+	frames.slice(2, 10).forEach((f) => f.packets.forEach(feed));
+	assert.equal(recv.media().length, 4, 'delta frames are not forwarded');
+	// The sender ignored it: asked again at every timeout while the consumer waits.
+	producer.onFastTimer(nowMs() + 1100);
+	assert.equal(send.plis(1111), asked + 1, 'asked again after 1 s');
+	producer.onFastTimer(nowMs() + 2200);
+	assert.equal(send.plis(1111), asked + 2, 'and again');
+	frames[10]!.packets.forEach(feed);
+	assert.equal(recv.media().length, 6, 'the key frame restarts forwarding');
+	producer.onFastTimer(nowMs() + 3300);
+	assert.equal(send.plis(1111), asked + 2, 'no more requests once it came');
+});
