@@ -971,27 +971,11 @@ export class Consumer implements RequestHandler, EngineConsumer {
 		const ssrc = stream.params.ssrc;
 		const ts = stream.tsOffset === 0 ? packet.timestamp : (packet.timestamp + stream.tsOffset) >>> 0;
 
-		buf[2] = outSeq >>> 8;
-		buf[3] = outSeq & 0xff;
-		buf[4] = ts >>> 24;
-		buf[5] = (ts >>> 16) & 0xff;
-		buf[6] = (ts >>> 8) & 0xff;
-		buf[7] = ts & 0xff;
-		buf[8] = ssrc >>> 24;
-		buf[9] = (ssrc >>> 16) & 0xff;
-		buf[10] = (ssrc >>> 8) & 0xff;
-		buf[11] = ssrc & 0xff;
-
+		writeSeqTimestampSsrc(buf, outSeq, ts, ssrc);
 		if ((packet.extensionCount > 0 && !this.#ext.identity) || this.#mid !== undefined) {
-			const out = this.#out.parse(buf, length);
+			const out = this.#mapExtensions(buf, length);
 
 			if (out !== undefined) {
-				if (!this.#ext.identity) {
-					out.remapExtensionIds(this.#ext.table);
-				}
-				if (this.#mid !== undefined) {
-					setStringExtension(out, this.#ext.mid, this.#mid);
-				}
 				buf = out.buffer;
 				length = out.length;
 			}
@@ -1141,6 +1125,25 @@ export class Consumer implements RequestHandler, EngineConsumer {
 	}
 
 	/**
+	 * This consumer's header extensions in a copy `buf[0 .. length)`: the router's ids mapped to
+	 * the receiver's, and its MID. The copy parsed (reused), or undefined when it does not parse.
+	 */
+	#mapExtensions(buf: Buffer, length: number): RtpPacket | undefined {
+		const out = this.#out.parse(buf, length);
+
+		if (out !== undefined) {
+			if (!this.#ext.identity) {
+				out.remapExtensionIds(this.#ext.table);
+			}
+			if (this.#mid !== undefined) {
+				setStringExtension(out, this.#ext.mid, this.#mid);
+			}
+		}
+
+		return out;
+	}
+
+	/**
 	 * Rewrites a packet kept by reference (storeShared) as this consumer sent it: seq, timestamp
 	 * and SSRC, header extension ids and MID, into a scratch the caller uses before the next one.
 	 */
@@ -1165,27 +1168,12 @@ export class Consumer implements RequestHandler, EngineConsumer {
 		const ts = item.timestamp;
 		const ssrc = stream.params.ssrc;
 
-		buf[2] = seq >>> 8;
-		buf[3] = seq & 0xff;
-		buf[4] = ts >>> 24;
-		buf[5] = (ts >>> 16) & 0xff;
-		buf[6] = (ts >>> 8) & 0xff;
-		buf[7] = ts & 0xff;
-		buf[8] = ssrc >>> 24;
-		buf[9] = (ssrc >>> 16) & 0xff;
-		buf[10] = (ssrc >>> 8) & 0xff;
-		buf[11] = ssrc & 0xff;
+		writeSeqTimestampSsrc(buf, seq, ts, ssrc);
 		if (!this.#ext.identity || this.#mid !== undefined) {
-			const out = this.#out.parse(buf, length);
+			const out = this.#mapExtensions(buf, length);
 
 			if (out === undefined) {
 				return false;
-			}
-			if (!this.#ext.identity) {
-				out.remapExtensionIds(this.#ext.table);
-			}
-			if (this.#mid !== undefined) {
-				setStringExtension(out, this.#ext.mid, this.#mid);
 			}
 			buf = out.buffer;
 			length = out.length;
@@ -1403,4 +1391,18 @@ function transportCcExtIdOf(rtpParameters: any): number {
 	);
 
 	return ext !== undefined && feedback ? ext.id : 0;
+}
+
+/** RTP header bytes 2..11: sequence number, timestamp and SSRC (RFC 3550 5.1), big endian. */
+function writeSeqTimestampSsrc(buf: Uint8Array, seq: number, ts: number, ssrc: number): void {
+	buf[2] = seq >>> 8;
+	buf[3] = seq & 0xff;
+	buf[4] = ts >>> 24;
+	buf[5] = (ts >>> 16) & 0xff;
+	buf[6] = (ts >>> 8) & 0xff;
+	buf[7] = ts & 0xff;
+	buf[8] = ssrc >>> 24;
+	buf[9] = (ssrc >>> 16) & 0xff;
+	buf[10] = (ssrc >>> 8) & 0xff;
+	buf[11] = ssrc & 0xff;
 }
