@@ -10,7 +10,7 @@ import * as crypto from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import * as os from 'node:os';
 import {
-	AesCmKeystream, deriveSessionKeys, HmacSha1, parseMasterKey, SendKeystream, sha1Compress, SrtpSession, xorInPlace,
+	AesCmKeystream, deriveSessionKeys, HmacSha1, parseMasterKey, PacketKeystream, sha1Compress, SrtpSession, xorInPlace,
 	type SrtpCryptoSuite,
 } from '../src/proto/srtp/index.js';
 
@@ -185,7 +185,7 @@ function constructions(): Record<string, (p: Buffer) => Buffer> {
 	// [K^ipad][packet][ROC] with one persistent Int32Array view, output in a fresh Buffer.
 	const batched = (maxBytes: number, slab: boolean): ((p: Buffer) => Buffer) => {
 		const cipher = new AesCmKeystream(keys.rtpKey);
-		const cache = new SendKeystream(maxBytes);
+		const cache = new PacketKeystream(maxBytes);
 		const sc = Buffer.allocUnsafeSlow(4096);
 		const sc32 = new Int32Array(sc.buffer, 0, 1024);
 		ipad.copy(sc);

@@ -52,6 +52,12 @@ class Stream {
 	budget = 0;
 	startUs = 0;
 	dueBase = 0;
+	/**
+	 * Continuous streams start this long after run/resume, drawn once in [0, 1/pps): independent
+	 * senders are not phase-aligned (with one shared start every stream of every participant sent
+	 * in the same tick, a synchronized burst no real room produces). Bursts start at once.
+	 */
+	phaseUs = 0;
 	pps: number;
 
 	constructor(spec: StreamSpec, socket: Socket, srtp: SrtpSession | undefined) {
@@ -141,7 +147,7 @@ async function socketFor(port: number, key: string): Promise<Socket> {
 
 function start(stream: Stream, budget: number, now: number): void {
 	stream.budget = budget;
-	stream.startUs = now;
+	stream.startUs = now + stream.phaseUs;
 	stream.dueBase = stream.sent;
 }
 
@@ -163,7 +169,8 @@ function tick(): void {
 		}
 
 		const due = Math.min(Math.floor(((now - stream.startUs) * stream.pps) / 1e6) + 1 - (stream.sent - stream.dueBase), stream.budget);
-		let n = Math.min(due, MAX_PER_TICK);
+		// Negative before a phased start.
+		let n = Math.max(0, Math.min(due, MAX_PER_TICK));
 
 		if (due > MAX_PER_TICK) {
 			behind = true;
@@ -223,6 +230,7 @@ serve({
 			if (pps !== undefined) {
 				stream.pps = pps;
 			}
+			stream.phaseUs = Math.random() * (1e6 / stream.pps);
 			start(stream, Infinity, now);
 		}
 		active = [...streams.values()].filter((s) => s.budget > 0);
@@ -240,6 +248,7 @@ serve({
 			if (pps !== undefined) {
 				stream.pps = pps;
 			}
+			stream.phaseUs = 0;
 			start(stream, count, now);
 		}
 		active = [...streams.values()];

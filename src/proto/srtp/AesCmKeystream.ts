@@ -193,14 +193,21 @@ export function xorInPlace(buf: Uint8Array, offset: number, ks: Uint8Array, leng
 	}
 }
 
-/** Largest per-packet keystream kept in a SendKeystream slot; longer payloads are generated per packet. */
+/** Largest per-packet keystream kept in a PacketKeystream slot; longer payloads are generated per packet. */
 export const SEND_KEYSTREAM_MAX_STRIDE = 2048;
-/** Bytes of keystream one SendKeystream prefetches at most (bounds memory per sending stream). */
+/** Bytes of keystream one PacketKeystream prefetches at most (bounds memory per sending stream). */
 const SEND_KEYSTREAM_MAX_BYTES = 32 * 1216;
+/**
+ * The same bound for a receiving stream: half, since a receiver holds one per remote SSRC and
+ * the per-call saving is already mostly there at 16 slots.
+ */
+export const RECV_KEYSTREAM_MAX_BYTES = 16 * 1216;
 const SEND_KEYSTREAM_MIN_COUNT = 4;
 
 /**
- * Keystream prefetched for the next packets of one sending RTP stream.
+ * Keystream prefetched for the next packets of one RTP stream (sending, or receiving: arrivals
+ * are as predictable, and unprotect looks the keystream up only after the tag checked out, so
+ * forged packets cannot make it generate).
  *
  * Why: one `ecb.update()` costs ~1.5 us of call overhead and allocation whatever its length, as
  * much as the AES work for a 1,200-byte payload. A sender's packet indices are predictable (SEQ
@@ -210,7 +217,7 @@ const SEND_KEYSTREAM_MIN_COUNT = 4;
  * generated per packet without disturbing the batch. The batch grows from 4 slots, doubling while
  * the stream keeps running in order, so short or sparse streams waste little AES work.
  */
-export class SendKeystream {
+export class PacketKeystream {
 	/** Packet index (ROC * 2^16 + SEQ) of slot 0; -1 while empty. */
 	base: number;
 	count: number;
@@ -248,8 +255,8 @@ export class SendKeystream {
 		if (length > SEND_KEYSTREAM_MAX_STRIDE) {
 			return -1;
 		}
-		// Behind the batch: a retransmission, unless they keep coming (the stream restarted
-		// behind it, e.g. setRoc) or it is too far back to be one.
+		// Behind the batch: a retransmission or a late arrival, unless they keep coming (the
+		// stream restarted behind it, e.g. setRoc) or it is too far back to be one.
 		if (slot < 0 && slot > -0x8000 && this.base >= 0 && ++this.misses <= 16) {
 			return -1;
 		}

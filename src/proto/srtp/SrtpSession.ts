@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, createSecretKey, type CipherGCM, type DecipherGCM, type KeyObject } from 'node:crypto';
-import { AesCmKeystream, SendKeystream, xorInPlace } from './AesCmKeystream.js';
+import { AesCmKeystream, PacketKeystream, RECV_KEYSTREAM_MAX_BYTES, xorInPlace } from './AesCmKeystream.js';
 import { HmacSha1 } from './HmacSha1.js';
 import { deriveSessionKeys, type SrtpSessionKeys } from './kdf.js';
 import { ReplayWindow } from './ReplayWindow.js';
@@ -97,11 +97,11 @@ function writeU32(b: Uint8Array, o: number, v: number): void {
 
 interface Transform {
 	/** Encrypts and tags RTP; input untouched. `ks` is the stream's keystream batch (AES-CM only). */
-	protectRtp(packet: Buffer, len: number, hdr: number, ssrc: number, roc: number, seq: number, ks: SendKeystream | null, into: Buffer | undefined): Buffer;
+	protectRtp(packet: Buffer, len: number, hdr: number, ssrc: number, roc: number, seq: number, ks: PacketKeystream | null, into: Buffer | undefined): Buffer;
 	/** A keystream batch for a new sending stream, or null when the transform has no use for one. */
-	newSendKeystream(): SendKeystream | null;
+	newKeystream(maxBytes?: number): PacketKeystream | null;
 	/** Verifies and decrypts in place; returns the payload end or -1 on auth failure. */
-	unprotectRtp(packet: Buffer, len: number, hdr: number, ssrc: number, roc: number, seq: number): number;
+	unprotectRtp(packet: Buffer, len: number, hdr: number, ssrc: number, roc: number, seq: number, ks: PacketKeystream | null): number;
 	protectRtcp(packet: Buffer, len: number, ssrc: number, index: number): Buffer;
 	/** `len` is the whole SRTCP packet; returns the RTCP length or -1. */
 	unprotectRtcp(packet: Buffer, len: number, ssrc: number, trailer: number): number;
@@ -133,12 +133,12 @@ class AesCmHmacTransform implements Transform {
 		this.cs0 = readU32(c, 0); this.cs1 = readU32(c, 4); this.cs2 = readU32(c, 8); this.cs3 = readU32(c, 12);
 	}
 
-	newSendKeystream(): SendKeystream {
-		return new SendKeystream();
+	newKeystream(maxBytes?: number): PacketKeystream {
+		return new PacketKeystream(maxBytes);
 	}
 
 	/** `packet.length === len`. */
-	protectRtp(packet: Buffer, len: number, hdr: number, ssrc: number, roc: number, seq: number, cache: SendKeystream | null, into: Buffer | undefined): Buffer {
+	protectRtp(packet: Buffer, len: number, hdr: number, ssrc: number, roc: number, seq: number, cache: PacketKeystream | null, into: Buffer | undefined): Buffer {
 		const tagLen = this.rtpTagLength;
 		const s = scratchFor(64 + len + 4);
 		const auth = this.rtpAuth;
@@ -189,7 +189,7 @@ class AesCmHmacTransform implements Transform {
 		return out;
 	}
 
-	unprotectRtp(packet: Buffer, len: number, hdr: number, ssrc: number, roc: number, seq: number): number {
+	unprotectRtp(packet: Buffer, len: number, hdr: number, ssrc: number, roc: number, seq: number, cache: PacketKeystream | null): number {
 		const tagLen = this.rtpTagLength;
 		const end = len - tagLen;
 		const s = scratchFor(64 + end + 4);
@@ -204,8 +204,13 @@ class AesCmHmacTransform implements Transform {
 		}
 		const payloadLen = end - hdr;
 		if (payloadLen > 0) {
-			const ks = this.rtpCipher.generate(this.rs0, this.rs1 ^ ssrc, this.rs2 ^ roc, this.rs3 ^ (seq << 16), payloadLen);
-			xorInPlace(packet, hdr, ks, payloadLen);
+			const at = cache === null ? -1 : cache.lookup(this.rtpCipher, this.rs0, this.rs1 ^ ssrc, this.rs2, this.rs3, roc, seq, payloadLen);
+			if (at >= 0) {
+				xorInPlace(packet, hdr, at === 0 ? cache!.bytes : cache!.bytes.subarray(at), payloadLen);
+			} else {
+				const ks = this.rtpCipher.generate(this.rs0, this.rs1 ^ ssrc, this.rs2 ^ roc, this.rs3 ^ (seq << 16), payloadLen);
+				xorInPlace(packet, hdr, ks, payloadLen);
+			}
 		}
 		return end;
 	}
@@ -296,7 +301,7 @@ class AesGcmTransform implements Transform {
 		return iv;
 	}
 
-	newSendKeystream(): null {
+	newKeystream(): null {
 		return null;
 	}
 
@@ -313,7 +318,7 @@ class AesGcmTransform implements Transform {
 		return out;
 	}
 
-	unprotectRtp(packet: Buffer, len: number, hdr: number, ssrc: number, roc: number, seq: number): number {
+	unprotectRtp(packet: Buffer, len: number, hdr: number, ssrc: number, roc: number, seq: number, _cache: PacketKeystream | null): number {
 		const end = len - 16;
 		const d = createDecipheriv(this.algorithm, this.rtpKey, this.rtpIv(ssrc, roc, seq), { authTagLength: 16 }) as DecipherGCM;
 		d.setAuthTag(packet.subarray(end, len));
@@ -390,9 +395,9 @@ class RtcpStreamState {
 }
 
 class RtpSendState extends RtpStreamState {
-	readonly keystream: SendKeystream | null;
+	readonly keystream: PacketKeystream | null;
 
-	constructor(firstSeq: number, roc: number, keystream: SendKeystream | null) {
+	constructor(firstSeq: number, roc: number, keystream: PacketKeystream | null) {
 		super(firstSeq, roc);
 		this.keystream = keystream;
 	}
@@ -400,10 +405,12 @@ class RtpSendState extends RtpStreamState {
 
 class RtpRecvState extends RtpStreamState {
 	readonly window: ReplayWindow;
+	readonly keystream: PacketKeystream | null;
 
-	constructor(firstSeq: number, windowSize: number) {
+	constructor(firstSeq: number, windowSize: number, keystream: PacketKeystream | null) {
 		super(firstSeq);
 		this.window = new ReplayWindow(windowSize);
+		this.keystream = keystream;
 	}
 }
 
@@ -415,7 +422,7 @@ class RtpRecvState extends RtpStreamState {
  * Buffers: protect* never modify their input and return a new Buffer (header || encrypted
  * payload || tag, one pooled allocation; AES-CM RTP output is a slice of a shared 64 KiB slab,
  * so keeping one alive keeps the slab alive). With AES-CM, each sending SSRC prefetches the
- * keystream of its next packets (up to ~39 KB, see SendKeystream). unprotect* authenticate, then decrypt the caller's
+ * keystream of its next packets (up to ~39 KB, see PacketKeystream). unprotect* authenticate, then decrypt the caller's
  * Buffer in place and return a view of it without the tag (and SRTCP trailer); on failure the
  * input is left untouched, they return undefined and `lastFailure` says why. No method throws
  * on packet contents.
@@ -503,9 +510,9 @@ export class SrtpSession {
 			tx.roc = roc >>> 0;
 			tx.sl = seq & 0xffff;
 		} else {
-			this.txRtp.set(ssrc, new RtpSendState(seq & 0xffff, roc >>> 0, this.transform.newSendKeystream()));
+			this.txRtp.set(ssrc, new RtpSendState(seq & 0xffff, roc >>> 0, this.transform.newKeystream()));
 		}
-		const rx = new RtpRecvState(seq & 0xffff, this.windowSize);
+		const rx = new RtpRecvState(seq & 0xffff, this.windowSize, this.transform.newKeystream(RECV_KEYSTREAM_MAX_BYTES));
 		rx.roc = roc >>> 0;
 		this.rxRtp.set(ssrc, rx);
 	}
@@ -526,7 +533,7 @@ export class SrtpSession {
 		const ssrc = readU32(packet, 8);
 		let st = this.txRtp.get(ssrc);
 		if (st === undefined) {
-			st = new RtpSendState(seq, 0, this.transform.newSendKeystream());
+			st = new RtpSendState(seq, 0, this.transform.newKeystream());
 			this.txRtp.set(ssrc, st);
 		}
 		// The sender estimates too, so retransmissions of packets from before a wrap get the
@@ -564,13 +571,13 @@ export class SrtpSession {
 				return undefined;
 			}
 		}
-		const end = this.transform.unprotectRtp(packet, len, hdr, ssrc, v >>> 0, seq);
+		const end = this.transform.unprotectRtp(packet, len, hdr, ssrc, v >>> 0, seq, st === undefined ? null : st.keystream);
 		if (end < 0) {
 			this.lastFailure = SrtpFailure.AuthFailed;
 			return undefined;
 		}
 		if (st === undefined) {
-			const ns = new RtpRecvState(seq, this.windowSize);
+			const ns = new RtpRecvState(seq, this.windowSize, this.transform.newKeystream(RECV_KEYSTREAM_MAX_BYTES));
 			ns.window.accept(seq);
 			this.rxRtp.set(ssrc, ns);
 		} else {
