@@ -10,7 +10,7 @@
  * sink's receive (send time in the payload), on a fresh worker loaded with
  * rooms of 4 at 50% of the capacity found.
  *
- *   node dist/bench/conference.js [--module <path>] [--rooms 4,10]
+ *   node dist/bench/conference.js [--module <path>] [--rooms 4,10] [--warm <s>]
  */
 import { randomBytes } from 'node:crypto';
 import {
@@ -36,6 +36,7 @@ import { INGEST_BUFFER } from './_sfu/fanout';
 
 const LOSS_LIMIT = 0.001;
 const DELAY_LIMIT_MS = 5;
+const WARM_MS = Number(argValue('--warm') ?? 3) * 1000;
 const STEPS = [48, 120, 240, 360, 480, 600, 720, 900, 1080, 1260, 1500, 1800, 2100];
 let nextSsrc = 22220000;
 let sampled = 0;
@@ -170,7 +171,9 @@ async function capacity(mod: any, name: string, size: number, curves: Curve[]): 
 			while (rooms.reduce((sum, r) => sum + r.consumers, 0) < target) {
 				rooms.push(await addRoom(worker, size, gen, sink));
 			}
-			await sleep(500); // key frames out, JIT warm
+			// Key frames out and the JIT warm: a fresh worker runs the forwarding path in V8's
+			// baseline tiers for its first seconds at these packet rates (as the fan-out's --warm).
+			await sleep(windows.length === 0 ? WARM_MS : 1000);
 
 			let w = await measure(gen, sink, worker.pid, rooms, 2);
 
@@ -211,7 +214,7 @@ async function delayAt(mod: any, consumers: number): Promise<Window | undefined>
 		while (rooms.reduce((sum, r) => sum + r.consumers, 0) < consumers) {
 			rooms.push(await addRoom(worker, 4, gen, sink));
 		}
-		await sleep(500);
+		await sleep(WARM_MS);
 
 		return await measure(gen, sink, worker.pid, rooms, 5);
 	} catch (error) {

@@ -38,13 +38,19 @@ const udpBinding: { SendWrap: new () => RawSendRequest } | undefined = (() => {
 	}
 })();
 
+/** The UDP handle under a bound dgram.Socket (its internal state's `handle`), if reachable. */
+function handleOf(socket: dgram.Socket): (RawUdpHandle & { onmessage?: unknown }) | undefined {
+	const state = Object.getOwnPropertySymbols(socket).find((sym) => sym.description === 'state symbol');
+
+	return state === undefined ? undefined : (socket as any)[state]?.handle;
+}
+
 function rawHandleOf(socket: dgram.Socket): RawUdpHandle | undefined {
 	if (udpBinding === undefined) {
 		return undefined;
 	}
 
-	const state = Object.getOwnPropertySymbols(socket).find((sym) => sym.description === 'state symbol');
-	const handle = state === undefined ? undefined : (socket as any)[state]?.handle;
+	const handle = handleOf(socket);
 
 	return typeof handle?.send === 'function' && typeof handle.getSendQueueCount === 'function' ? handle : undefined;
 }
@@ -73,8 +79,15 @@ export class UdpSocket {
 	#raw: RawUdpHandle | undefined;
 	#req: RawSendRequest | undefined;
 	readonly #list: Uint8Array[] = [Buffer.alloc(0)];
+	/**
+	 * False while every send so far went to the kernel synchronously (or libuv's queue was seen
+	 * empty since): sendBuffersFree then needs no native call per packet.
+	 */
+	#mayQueue = false;
 	/** Sends the kernel refused (e.g. ICMP unreachable reported on a connected socket). */
 	sendErrors = 0;
+	/** Receive errors the handle reported (e.g. ICMP port unreachable on a connected socket). */
+	recvErrors = 0;
 
 	/** @private Use UdpSocket.bind(). */
 	constructor(socket: dgram.Socket) {
@@ -86,9 +99,24 @@ export class UdpSocket {
 		this.localIp = address.address;
 		this.localPort = address.port;
 
-		socket.on('message', (data, rinfo) => {
-			this.onPacket?.(data, rinfo.address, rinfo.port, this);
-		});
+		const handle = handleOf(socket);
+
+		if (handle !== undefined && typeof handle.onmessage === 'function') {
+			// Straight from the handle: dgram's own onmessage adds a property to the address
+			// object (a hidden-class transition per datagram) and emits an event, for every packet.
+			handle.onmessage = (nread: number, _handle: unknown, data: Buffer, rinfo: { address: string; port: number }): void => {
+				if (nread < 0) {
+					this.recvErrors++;
+
+					return;
+				}
+				this.onPacket?.(data, rinfo.address, rinfo.port, this);
+			};
+		} else {
+			socket.on('message', (data, rinfo) => {
+				this.onPacket?.(data, rinfo.address, rinfo.port, this);
+			});
+		}
 		// A send error (e.g. ICMP unreachable reported on a later call) must not kill the worker.
 		socket.on('error', () => {});
 	}
@@ -167,10 +195,22 @@ export class UdpSocket {
 	get sendBuffersFree(): boolean {
 		if (this.#raw !== undefined) {
 			// While a connect is in flight dgram holds addressed sends across a lookup.
-			return !this.#closed && (this.#remoteIp === undefined || this.#connected) && this.#raw.getSendQueueCount() === 0;
+			return !this.#closed && (this.#remoteIp === undefined || this.#connected) && (!this.#mayQueue || this.#queueEmpty());
 		}
 
 		return this.#connected && this.socket.getSendQueueCount() === 0;
+	}
+
+	/**
+	 * Asks libuv whether a send is still queued (a native call), clearing #mayQueue once none is.
+	 */
+	#queueEmpty(): boolean {
+		if (this.#raw!.getSendQueueCount() !== 0) {
+			return false;
+		}
+		this.#mayQueue = false;
+
+		return true;
 	}
 
 	send(data: Uint8Array, remotePort: number, remoteIp: string): void {
@@ -182,6 +222,7 @@ export class UdpSocket {
 				if (this.#raw !== undefined) {
 					this.#rawSend(data, 0, '');
 				} else {
+					this.#mayQueue = true;
 					this.socket.send(data);
 				}
 			}
@@ -192,6 +233,7 @@ export class UdpSocket {
 			this.#rawSend(data, remotePort, remoteIp);
 		} else {
 			// connect() in flight: dgram queues the datagram until it completes.
+			this.#mayQueue = true;
 			this.socket.send(data, remotePort, remoteIp);
 		}
 	}
@@ -215,6 +257,7 @@ export class UdpSocket {
 			// buffer alive until it completes (no callback asked); the next send takes a new one.
 			req.list = [data];
 			this.#req = new udpBinding!.SendWrap();
+			this.#mayQueue = true;
 
 			return;
 		}

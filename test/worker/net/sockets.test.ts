@@ -145,6 +145,13 @@ test('UdpSocket.send(): addressed and connected sends arrive byte-exact and in o
 				await received(i + 1);
 			}
 		}
+		// Receiving goes on once connected, from the remote's address and port.
+		const back = new Promise<[string, string, number]>((resolve) => {
+			socket.onPacket = (data, fromIp, fromPort) => resolve([data.toString(), fromIp, fromPort]);
+		});
+
+		peer.send(Buffer.from('reply'), socket.localPort, ip);
+		assert.deepEqual(await back, ['reply', ip, peerPort]);
 		// A connected socket sends only to its remote.
 		socket.send(Buffer.from('elsewhere'), peerPort + 1, ip);
 		for (let i = 0; i < 400; i++) {
@@ -162,6 +169,8 @@ test('UdpSocket.send(): addressed and connected sends arrive byte-exact and in o
 			socket.send(buf, peerPort, ip);
 			await new Promise((r) => setTimeout(r, 2));
 		}
+		// Counted on whichever call the kernel reported it to.
+		assert.ok(socket.sendErrors + socket.recvErrors > 0, `${family}: the unreachable remote was counted`);
 		socket.close();
 		socket.send(buf, peerPort, ip);
 	}
