@@ -18,6 +18,8 @@ export const SrtpFailure = {
 	AuthFailed: 3,
 	/** Index already received or older than the replay window. */
 	Replay: 4,
+	/** protectRtpInto: the protected packet would not fit the output. */
+	TooLong: 5,
 } as const;
 export type SrtpFailureCode = typeof SrtpFailure[keyof typeof SrtpFailure];
 
@@ -29,27 +31,17 @@ export interface SrtpSessionOptions {
 /** SRTCP trailer word: E flag (encrypted) and the 31-bit index (RFC 3711 section 3.4). */
 const E_FLAG = 0x80000000;
 
-// The HMAC suites hash K^ipad || packet || ROC in one native call; this module-wide scratch
-// holds that layout (JavaScript runs one packet at a time, so sessions can share it).
-// Creating a typed array costs about as much as hashing 300 bytes, so the scratch keeps one
-// Int32Array view (own ArrayBuffer at offset 0: aligned) for the keystream XOR, and the
-// subarrays protectRtp needs are cached by length (packet sizes repeat).
+// unprotect* and protectRtcp hash K^ipad || packet || ROC in one native call; this module-wide
+// scratch holds that layout (JavaScript runs one packet at a time, so sessions can share it), and
+// its subarrays are cached by length (creating one costs about as much as hashing 300 bytes).
 let scratch = Buffer.allocUnsafeSlow(2048);
-let scratch32 = new Int32Array(scratch.buffer, 0, scratch.length >>> 2);
 /** hashViews[n] = scratch[0..n): K^ipad || message. */
 let hashViews: Buffer[] = [];
-/** bodyViews[n] = scratch[64..64 + n): the protected packet. */
-let bodyViews: Buffer[] = [];
-/** Which K^ipad scratch[0..64) holds, so protectRtp of one session writes it once. */
-let scratchIpad: Buffer | null = null;
 
 function scratchFor(bytes: number): Buffer {
 	if (scratch.length < bytes) {
 		scratch = Buffer.allocUnsafeSlow(Math.max(bytes, scratch.length * 2));
-		scratch32 = new Int32Array(scratch.buffer, 0, scratch.length >>> 2);
 		hashViews = [];
-		bodyViews = [];
-		scratchIpad = null;
 	}
 	return scratch;
 }
@@ -80,8 +72,59 @@ function hashView(n: number): Buffer {
 	return hashViews[n] ?? (hashViews[n] = scratch.subarray(0, n));
 }
 
-function bodyView(n: number): Buffer {
-	return bodyViews[n] ?? (bodyViews[n] = scratch.subarray(64, 64 + n));
+/** Bytes in front of an SrtpOutput's packet: room for the HMAC's K^ipad block. */
+const OUTPUT_HEADROOM = 64;
+
+/**
+ * A reusable output buffer for protectRtpInto(), owned by one sender that is done with each
+ * result before the next call (a synchronous UDP send). The packet is protected in place at
+ * buffer[64 ..): K^ipad goes in the 64 bytes in front of it, so the HMAC input (K^ipad ||
+ * packet || ROC) is contiguous without a scratch copy, and the tag then overwrites the ROC.
+ * Views of the buffer are cached by length, so a protected packet costs no allocation.
+ */
+export class SrtpOutput {
+	readonly buffer: Buffer;
+	/** Int32 view of the whole buffer (own ArrayBuffer: aligned) for the keystream XOR. */
+	readonly words: Int32Array;
+	/** The K^ipad buffer[0..64) holds. */
+	ipad: Buffer | null;
+	private readonly hashViews: Buffer[];
+	private readonly packetViews: Buffer[];
+
+	constructor(maxPacket = 1500) {
+		const size = (OUTPUT_HEADROOM + maxPacket + 16 + 4 + 3) & ~3;
+		this.buffer = Buffer.allocUnsafeSlow(size);
+		this.words = new Int32Array(this.buffer.buffer, 0, size >>> 2);
+		this.ipad = null;
+		this.hashViews = [];
+		this.packetViews = [];
+	}
+
+	/** Protected packets this output can hold (input length + tag). */
+	get capacity(): number {
+		return this.buffer.length - OUTPUT_HEADROOM - 4;
+	}
+
+	/** buffer[0 .. n): K^ipad || message. */
+	hashView(n: number): Buffer {
+		return this.hashViews[n] ?? (this.hashViews[n] = this.buffer.subarray(0, n));
+	}
+
+	/** The protected packet of length n. */
+	packetView(n: number): Buffer {
+		return this.packetViews[n] ?? (this.packetViews[n] = this.buffer.subarray(OUTPUT_HEADROOM, OUTPUT_HEADROOM + n));
+	}
+}
+
+// protectRtp (a new Buffer per packet) protects in this output first: JavaScript runs one packet
+// at a time, so every session can share it.
+let scratchOutput = new SrtpOutput(2048);
+
+function scratchOutputFor(protectedLength: number): SrtpOutput {
+	if (scratchOutput.capacity < protectedLength) {
+		scratchOutput = new SrtpOutput(protectedLength * 2);
+	}
+	return scratchOutput;
 }
 
 function readU32(b: Uint8Array, o: number): number {
@@ -98,6 +141,11 @@ function writeU32(b: Uint8Array, o: number, v: number): void {
 interface Transform {
 	/** Encrypts and tags RTP; input untouched. `ks` is the stream's keystream batch (AES-CM only). */
 	protectRtp(packet: Buffer, len: number, hdr: number, ssrc: number, roc: number, seq: number, ks: PacketKeystream | null, into: Buffer | undefined): Buffer;
+	/**
+	 * As protectRtp, into `output` (its capacity checked by the caller); returns the protected
+	 * length. Undefined on transforms without an in-place construction (the session copies).
+	 */
+	protectRtpInto?(packet: Buffer, len: number, hdr: number, ssrc: number, roc: number, seq: number, ks: PacketKeystream | null, output: SrtpOutput): number;
 	/** A keystream batch for a new sending stream, or null when the transform has no use for one. */
 	newKeystream(maxBytes?: number): PacketKeystream | null;
 	/** Verifies and decrypts in place; returns the payload end or -1 on auth failure. */
@@ -138,18 +186,26 @@ class AesCmHmacTransform implements Transform {
 	}
 
 	/** `packet.length === len`. */
+	/** `packet.length === len`. Protected in the module's scratch output, then copied out. */
 	protectRtp(packet: Buffer, len: number, hdr: number, ssrc: number, roc: number, seq: number, cache: PacketKeystream | null, into: Buffer | undefined): Buffer {
+		const scratchOut = scratchOutputFor(len + this.rtpTagLength);
+		const n = this.protectRtpInto(packet, len, hdr, ssrc, roc, seq, cache, scratchOut);
+		const out = into !== undefined && into.length >= n ? into.subarray(0, n) : outputBuffer(n);
+		out.set(scratchOut.packetView(n), 0);
+		return out;
+	}
+
+	protectRtpInto(packet: Buffer, len: number, hdr: number, ssrc: number, roc: number, seq: number, cache: PacketKeystream | null, output: SrtpOutput): number {
 		const tagLen = this.rtpTagLength;
-		const s = scratchFor(64 + len + 4);
+		const o = output.buffer;
 		const auth = this.rtpAuth;
-		if (scratchIpad !== auth.ipad) {
-			s.set(auth.ipad, 0);
-			scratchIpad = auth.ipad;
+		if (output.ipad !== auth.ipad) {
+			o.set(auth.ipad, 0);
+			output.ipad = auth.ipad;
 		}
-		s.set(packet, 64);
+		o.set(packet, OUTPUT_HEADROOM);
 		const payloadLen = len - hdr;
 		if (payloadLen > 0) {
-			// IV = k_s * 2^16 XOR SSRC * 2^64 XOR index * 2^16 (RFC 3711 section 4.1.1).
 			let at = cache === null ? -1 : cache.lookup(this.rtpCipher, this.rs0, this.rs1 ^ ssrc, this.rs2, this.rs3, roc, seq, payloadLen);
 			let bytes: Buffer, words: Int32Array;
 			if (at >= 0) {
@@ -163,30 +219,27 @@ class AesCmHmacTransform implements Transform {
 				words = new Int32Array(bytes.buffer, bytes.byteOffset, bytes.length >>> 2);
 				at = 0;
 			}
-			const start = 64 + hdr;
+			const start = OUTPUT_HEADROOM + hdr;
 			const n = payloadLen >>> 2;
 			if ((hdr & 3) === 0) {
-				// RTP headers are whole 32-bit words, so the payload is aligned in the scratch.
-				const d = scratch32;
+				const d = output.words;
 				const base = start >>> 2, k = at >>> 2;
 				for (let w = 0; w < n; w++) {
 					d[base + w] ^= words[k + w]!;
 				}
 			} else {
 				for (let i = 0; i < n << 2; i++) {
-					s[start + i] ^= bytes[at + i]!;
+					o[start + i] ^= bytes[at + i]!;
 				}
 			}
 			for (let i = n << 2; i < payloadLen; i++) {
-				s[start + i] ^= bytes[at + i]!;
+				o[start + i] ^= bytes[at + i]!;
 			}
 		}
-		// Authenticated portion || ROC (RFC 3711 section 4.2).
-		writeU32(s, 64 + len, roc);
-		const out = into !== undefined && into.length >= len + tagLen ? into.subarray(0, len + tagLen) : outputBuffer(len + tagLen);
-		out.set(bodyView(len), 0);
-		auth.computePrefixedInto(hashView(64 + len + 4), out, len, tagLen);
-		return out;
+		// Authenticated portion || ROC (RFC 3711 section 4.2); the tag then takes the ROC's place.
+		writeU32(o, OUTPUT_HEADROOM + len, roc);
+		auth.computePrefixedInto(output.hashView(OUTPUT_HEADROOM + len + 4), o, OUTPUT_HEADROOM + len, tagLen);
+		return len + tagLen;
 	}
 
 	unprotectRtp(packet: Buffer, len: number, hdr: number, ssrc: number, roc: number, seq: number, cache: PacketKeystream | null): number {
@@ -194,10 +247,9 @@ class AesCmHmacTransform implements Transform {
 		const end = len - tagLen;
 		const s = scratchFor(64 + end + 4);
 		this.rtpAuth.ipad.copy(s, 0);
-		scratchIpad = this.rtpAuth.ipad;
 		packet.copy(s, 64, 0, end);
 		writeU32(s, 64 + end, roc);
-		this.rtpAuth.computePrefixed(s.subarray(0, 64 + end + 4));
+		this.rtpAuth.computePrefixed(hashView(64 + end + 4));
 		// Authenticate before decrypting (RFC 3711 section 3.3 step 5-6).
 		if (!this.rtpAuth.equals(packet, end, tagLen)) {
 			return -1;
@@ -219,7 +271,6 @@ class AesCmHmacTransform implements Transform {
 		const tagLen = this.rtcpTagLength;
 		const s = scratchFor(64 + len + 4);
 		this.rtcpAuth.ipad.copy(s, 0);
-		scratchIpad = this.rtcpAuth.ipad;
 		packet.copy(s, 64, 0, len);
 		const bodyLen = len - 8;
 		if (bodyLen > 0) {
@@ -240,7 +291,6 @@ class AesCmHmacTransform implements Transform {
 		const authEnd = len - tagLen;
 		const s = scratchFor(64 + authEnd);
 		this.rtcpAuth.ipad.copy(s, 0);
-		scratchIpad = this.rtcpAuth.ipad;
 		packet.copy(s, 64, 0, authEnd);
 		this.rtcpAuth.computePrefixed(s.subarray(0, 64 + authEnd));
 		if (!this.rtcpAuth.equals(packet, authEnd, tagLen)) {
@@ -434,6 +484,8 @@ export class SrtpSession {
 	private readonly transform: Transform;
 	private readonly windowSize: number;
 	private readonly txRtp: Map<number, RtpSendState>;
+	/** The send state sendRoc() last used. */
+	private sendState: RtpSendState | null = null;
 	private readonly rxRtp: Map<number, RtpRecvState>;
 	private readonly txRtcp: Map<number, RtcpStreamState>;
 	private readonly rxRtcp: Map<number, RtcpStreamState>;
@@ -531,20 +583,60 @@ export class SrtpSession {
 		}
 		const seq = (packet[2]! << 8) | packet[3]!;
 		const ssrc = readU32(packet, 8);
+		const roc = this.sendRoc(ssrc, seq);
+		return this.transform.protectRtp(packet, len, hdr, ssrc, roc, seq, this.sendState!.keystream, into);
+	}
+
+	/**
+	 * The ROC to protect `seq` of `ssrc` with (the sender estimates too, so retransmissions of
+	 * packets from before a wrap get the ROC they were first sent with), the stream's state left in
+	 * `sendState`. Clears lastFailure.
+	 */
+	private sendRoc(ssrc: number, seq: number): number {
 		let st = this.txRtp.get(ssrc);
 		if (st === undefined) {
 			st = new RtpSendState(seq, 0, this.transform.newKeystream());
 			this.txRtp.set(ssrc, st);
 		}
-		// The sender estimates too, so retransmissions of packets from before a wrap get the
-		// ROC they were first sent with.
 		let v = estimateRoc(st.roc, st.sl, seq);
 		if (v < 0) {
 			v = 0;
 		}
 		st.update(v, seq);
+		this.sendState = st;
 		this.lastFailure = SrtpFailure.None;
-		return this.transform.protectRtp(packet, len, hdr, ssrc, v >>> 0, seq, st.keystream, into);
+		return v >>> 0;
+	}
+
+	/**
+	 * As protectRtp, into `output` (see SrtpOutput): returns a view of it holding the protected
+	 * packet, valid until the next call with the same output; undefined on failure (see
+	 * `lastFailure`) or when the packet does not fit (`SrtpFailure.TooLong`).
+	 */
+	protectRtpInto(packet: Buffer, output: SrtpOutput): Buffer | undefined {
+		const len = packet.length;
+		if (len + this.params.rtpTagLength > output.capacity) {
+			this.lastFailure = SrtpFailure.TooLong;
+			return undefined;
+		}
+		const transform = this.transform;
+		if (transform.protectRtpInto === undefined) {
+			const out = this.protectRtp(packet);
+			if (out === undefined) {
+				return undefined;
+			}
+			out.copy(output.buffer, OUTPUT_HEADROOM);
+			return output.packetView(out.length);
+		}
+		const hdr = rtpHeaderLength(packet, len);
+		if (hdr < 0) {
+			this.lastFailure = len < 12 ? SrtpFailure.TooShort : SrtpFailure.Malformed;
+			return undefined;
+		}
+		const seq = (packet[2]! << 8) | packet[3]!;
+		const ssrc = readU32(packet, 8);
+		const roc = this.sendRoc(ssrc, seq);
+		return output.packetView(transform.protectRtpInto(packet, len, hdr, ssrc, roc, seq, this.sendState!.keystream, output));
 	}
 
 	unprotectRtp(packet: Buffer): Buffer | undefined {

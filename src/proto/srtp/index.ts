@@ -1,4 +1,4 @@
-export { SrtpSession, SrtpFailure, type SrtpFailureCode, type SrtpSessionOptions } from './SrtpSession.js';
+export { SrtpSession, SrtpFailure, SrtpOutput, type SrtpFailureCode, type SrtpSessionOptions } from './SrtpSession.js';
 export { SRTP_SUITES, isSrtpCryptoSuite, parseMasterKey, type SrtpCryptoSuite, type SrtpSuiteParams } from './suites.js';
 export { deriveSessionKeys, deriveKey, SRTP_LABEL, type SrtpSessionKeys } from './kdf.js';
 export { AesCmKeystream, PacketKeystream, xorInPlace } from './AesCmKeystream.js';

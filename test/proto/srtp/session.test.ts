@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createCipheriv, createHmac } from 'node:crypto';
 import {
-	deriveSessionKeys, estimateRoc, parseMasterKey, ReplayWindow, rtpHeaderLength, SrtpFailure, SrtpSession,
+	deriveSessionKeys, estimateRoc, parseMasterKey, ReplayWindow, rtpHeaderLength, SrtpFailure, SrtpOutput, SrtpSession,
 	type SrtpCryptoSuite,
 } from '../../../src/proto/srtp/index.js';
 
@@ -486,3 +486,37 @@ test('AES-CM receive keystream prefetch: losses, reordering, size changes and fo
 	}
 	assert.ok(delivered > 2700);
 });
+
+for (const suite of SUITES) {
+	test(`${suite}: protectRtpInto() writes what protectRtp() returns, into the caller's output, across a wrap and resends`, () => {
+		const byCopy = new SrtpSession(suite, keyFor(suite, 5));
+		const byOutput = new SrtpSession(suite, keyFor(suite, 5));
+		const mixed = new SrtpSession(suite, keyFor(suite, 5));
+		const output = new SrtpOutput(1500);
+		const rx = new SrtpSession(suite, keyFor(suite, 5));
+		const ssrc = 0x1234abcd;
+		const sent: Buffer[] = [];
+		for (let i = 0; i < 700; i++) {
+			// Across the 16-bit wrap, sizes from empty payloads to 1,400 bytes, one header extension
+			// in three (a 4-byte-misaligned header in none: RTP headers are whole words), and now
+			// and then a resend of an earlier packet (its pre-wrap ROC must come back).
+			const k = i % 50 === 49 ? i - 40 : i;
+			const p = rtp(65300 + k, ssrc, (k * 37) % 1401, { extWords: k % 3 === 0 ? 1 : undefined });
+			const expected = byCopy.protectRtp(p)!;
+			const got = byOutput.protectRtpInto(p, output)!;
+			assert.ok(got.equals(expected), `packet ${i}`);
+			assert.equal(got.buffer, output.buffer.buffer, 'a view of the output');
+			const alt = i % 2 === 0 ? mixed.protectRtp(p)! : mixed.protectRtpInto(p, output)!;
+			assert.ok(alt.equals(expected), `mixed calls, packet ${i}`);
+			if (k === i) sent.push(Buffer.from(expected));
+		}
+		assert.equal(byOutput.getRoc(ssrc), byCopy.getRoc(ssrc));
+		for (const wire of sent.slice(0, 100)) assert.ok(rx.unprotectRtp(Buffer.from(wire)), rx.lastFailure.toString());
+		// Too long for the output: refused, and nothing written past it.
+		const small = new SrtpOutput(200);
+		assert.equal(byOutput.protectRtpInto(rtp(1, ssrc, 400), small), undefined);
+		assert.equal(byOutput.lastFailure, SrtpFailure.TooLong);
+		assert.equal(byOutput.protectRtpInto(Buffer.from([0x80, 0x60]), output), undefined);
+		assert.equal(byOutput.lastFailure, SrtpFailure.TooShort);
+	});
+}

@@ -3,9 +3,9 @@ import { WorkerLogger } from '../../logger';
 import type { Router } from '../Router';
 import { Transport, type BaseTransportOptions } from './Transport';
 import { bindListenInfo, checkWireListenInfo, closeBound, type BoundListenInfo } from './listen';
-import { decodeSrtpKey, generateSrtpKey, looksLikeRtpOrRtcp, makeTuple, SRTP_OUT_SIZE, type Tuple, type WireListenInfo } from './common';
+import { decodeSrtpKey, generateSrtpKey, looksLikeRtpOrRtcp, makeTuple, protectRtpForSend, SRTP_OUT_SIZE, type Tuple, type WireListenInfo } from './common';
 import type { UdpSocket } from '../../net/UdpSocket';
-import { SrtpSession } from '../../../proto/srtp/SrtpSession';
+import { SrtpOutput, SrtpSession } from '../../../proto/srtp/SrtpSession';
 
 const logger = new WorkerLogger('PipeTransport');
 
@@ -209,10 +209,10 @@ export class PipeTransport extends Transport {
 	}
 
 	/** SRTP output while the socket sends synchronously (its send queue empty): reused per packet. */
-	#srtpOutBuffer: Buffer | undefined;
+	#srtpOutBuffer: SrtpOutput | undefined;
 
-	get #srtpOut(): Buffer {
-		return (this.#srtpOutBuffer ??= Buffer.allocUnsafe(SRTP_OUT_SIZE));
+	get #srtpOut(): SrtpOutput {
+		return (this.#srtpOutBuffer ??= new SrtpOutput(SRTP_OUT_SIZE));
 	}
 
 	protected override sendRtpData(data: Buffer, length: number, now: number): void {
@@ -225,7 +225,7 @@ export class PipeTransport extends Transport {
 		let out = data.length === length ? data : data.subarray(0, length);
 
 		if (this.#srtpSend !== undefined) {
-			const protectedPacket = this.#srtpSend.protectRtp(out, this.#bound.socket.sendBuffersFree ? this.#srtpOut : undefined);
+			const protectedPacket = protectRtpForSend(this.#srtpSend, out, this.#bound.socket.sendBuffersFree ? this.#srtpOut : undefined);
 
 			if (protectedPacket === undefined) {
 				this.srtpProtectFailures++;

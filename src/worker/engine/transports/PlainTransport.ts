@@ -9,13 +9,14 @@ import {
 	isSrtpCryptoSuite,
 	looksLikeRtpOrRtcp,
 	makeTuple,
+	protectRtpForSend,
 	SRTP_OUT_SIZE,
 	type SrtpCryptoSuite,
 	type Tuple,
 	type WireListenInfo,
 } from './common';
 import type { UdpSocket } from '../../net/UdpSocket';
-import { SrtpSession } from '../../../proto/srtp/SrtpSession';
+import { SrtpOutput, SrtpSession } from '../../../proto/srtp/SrtpSession';
 
 const logger = new WorkerLogger('PlainTransport');
 
@@ -401,10 +402,10 @@ export class PlainTransport extends Transport {
 	}
 
 	/** SRTP output while the socket sends synchronously (its send queue empty): reused per packet. */
-	#srtpOutBuffer: Buffer | undefined;
+	#srtpOutBuffer: SrtpOutput | undefined;
 
-	get #srtpOut(): Buffer {
-		return (this.#srtpOutBuffer ??= Buffer.allocUnsafe(SRTP_OUT_SIZE));
+	get #srtpOut(): SrtpOutput {
+		return (this.#srtpOutBuffer ??= new SrtpOutput(SRTP_OUT_SIZE));
 	}
 
 	protected override sendRtpData(data: Buffer, length: number, now: number): void {
@@ -418,7 +419,7 @@ export class PlainTransport extends Transport {
 
 		if (this.#srtpSend !== undefined) {
 			const socket = this.#rtp.socket;
-			const protectedPacket = this.#srtpSend.protectRtp(out, socket.sendBuffersFree ? this.#srtpOut : undefined);
+			const protectedPacket = protectRtpForSend(this.#srtpSend, out, socket.sendBuffersFree ? this.#srtpOut : undefined);
 
 			if (protectedPacket === undefined) {
 				this.srtpProtectFailures++;

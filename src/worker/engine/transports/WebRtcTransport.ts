@@ -3,14 +3,14 @@ import type { Router } from '../Router';
 import { Transport, type BaseTransportOptions } from './Transport';
 import { bindListenInfos, checkWireListenInfo, closeBound, localAddressOf, type BoundListenInfo } from './listen';
 import { candidatesForSources, type IceCandidate } from './iceCandidates';
-import { randomIceString, SRTP_OUT_SIZE, type WireListenInfo } from './common';
+import { protectRtpForSend, randomIceString, SRTP_OUT_SIZE, type WireListenInfo } from './common';
 import type { WebRtcServer } from './WebRtcServer';
 import type { UdpSocket } from '../../net/UdpSocket';
 import type { TcpConnection } from '../../net/TcpServer';
 import { IceServer, iceTupleKey, type IceState, type IceTuple } from '../../ice/IceServer';
 import { DtlsSession, type DtlsSessionState } from '../../dtls/DtlsSession';
 import { parseStunMessage } from '../../../proto/stun';
-import { SrtpFailure, type SrtpSession } from '../../../proto/srtp';
+import { SrtpFailure, SrtpOutput, type SrtpSession } from '../../../proto/srtp';
 import type { DtlsLocalCertificate } from '../../../proto/dtls';
 
 const logger = new WorkerLogger('WebRtcTransport');
@@ -644,7 +644,7 @@ export class WebRtcTransport extends Transport {
 
 	#scratch = Buffer.allocUnsafe(1500);
 	/** SRTP output reused per packet while the selected UDP socket sends synchronously. */
-	readonly #srtpOut = Buffer.allocUnsafe(SRTP_OUT_SIZE);
+	readonly #srtpOut = new SrtpOutput(SRTP_OUT_SIZE);
 	/** The socket #srtpOut last went out on. */
 	#srtpOutSocket: UdpSocket | undefined;
 	#scratchViews: Buffer[] = [];
@@ -671,7 +671,7 @@ export class WebRtcTransport extends Transport {
 		if (into !== undefined) {
 			this.#srtpOutSocket = udp;
 		}
-		const protectedPacket = send.protectRtp(data.length === length ? data : data.subarray(0, length), into);
+		const protectedPacket = protectRtpForSend(send, data.length === length ? data : data.subarray(0, length), into);
 
 		if (protectedPacket === undefined) {
 			this.counters.srtpProtectFailures++;

@@ -1,4 +1,5 @@
 import { randomBytes, randomInt } from 'node:crypto';
+import type { SrtpOutput, SrtpSession } from '../../../proto/srtp';
 
 export type Protocol = 'udp' | 'tcp';
 
@@ -64,8 +65,20 @@ export function randomIceString(length: number): string {
 export type SrtpCryptoSuite = 'AEAD_AES_256_GCM' | 'AEAD_AES_128_GCM' | 'AES_CM_128_HMAC_SHA1_80' | 'AES_CM_128_HMAC_SHA1_32';
 
 /** Master key + salt lengths (RFC 3711 section 8.2 for AES-CM, RFC 7714 section 12 for AES-GCM). */
-/** Size of a transport's reused SRTP output buffer: an MTU-sized packet plus its tag (larger ones get their own). */
+/** Packets a transport's reused SRTP output holds (an MTU-sized packet; larger ones get their own buffer). */
 export const SRTP_OUT_SIZE = 2048;
+
+/**
+ * SRTP-protects an outgoing RTP packet: into `output` (the transport's reused SrtpOutput, when
+ * its socket is done with the last one), else into a new buffer (also when it does not fit).
+ */
+export function protectRtpForSend(session: SrtpSession, packet: Buffer, output: SrtpOutput | undefined): Buffer | undefined {
+	if (output !== undefined && packet.length + 16 <= output.capacity) {
+		return session.protectRtpInto(packet, output);
+	}
+
+	return session.protectRtp(packet);
+}
 
 export const SRTP_MASTER_LENGTHS: Readonly<Record<SrtpCryptoSuite, number>> = {
 	AEAD_AES_256_GCM: 44,
