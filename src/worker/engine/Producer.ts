@@ -288,7 +288,7 @@ export class ProducerRtpStream {
 			roundTripTime: 0,
 			rtxPacketsDiscarded: this.rtxSsrc !== undefined ? this.rtxPacketsDiscarded : undefined,
 			jitter: recv.jitter,
-			packetCount: recv.packetsReceived,
+			packetCount: recv.packetCount,
 			byteCount: recv.bytesReceived,
 			bitrate: recv.getBitrate(now),
 			bitrateByLayer,

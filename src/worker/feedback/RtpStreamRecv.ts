@@ -74,6 +74,12 @@ export class RtpStreamRecv {
 	private badSeq: number;
 	/** Packets counted as received (RFC 3550 `received`, duplicates included). */
 	packetsReceived: number;
+	/**
+	 * Media packets counted since the stream began (stats' packetCount, like mediasoup's
+	 * transmission counter): unlike packetsReceived, not restarted when a sequence jump
+	 * re-synchronises the RFC 3550 counters.
+	 */
+	packetCount: number;
 	bytesReceived: number;
 	private expectedPrior: number;
 	private receivedPrior: number;
@@ -134,6 +140,7 @@ export class RtpStreamRecv {
 		this.baseSeq = 0;
 		this.badSeq = RTP_SEQ_MOD + 1;
 		this.packetsReceived = 0;
+		this.packetCount = 0;
 		this.bytesReceived = 0;
 		this.expectedPrior = 0;
 		this.receivedPrior = 0;
@@ -204,6 +211,7 @@ export class RtpStreamRecv {
 		const result = this.updateSeq(seq & 0xffff);
 		if (result === RECV_PROBATION || result === RECV_BAD_SEQ) return result;
 		this.packetsReceived++;
+		this.packetCount++;
 		this.bytesReceived += size;
 		this.updateJitter(timestamp >>> 0, nowMs);
 		this.layerRate(spatialLayer, temporalLayer).update(size, nowMs);

@@ -83,6 +83,8 @@ test('MAX_DROPOUT jump: discarded, then two sequential packets re-sync (A.1)', (
 	assert.equal(s.packetsExpected, 10, 'a bad packet changes nothing');
 	assert.equal(s.receivePacket(30001, 0, 100, 0), RECV_OK);
 	assert.equal(s.packetsReceived, 1, 'init_seq restarted the counters');
+	assert.equal(s.packetCount, 11, "stats' packetCount runs on over the re-sync (10 before, 1 after)");
+	assert.equal(s.bytesReceived, 1100);
 	assert.equal(s.packetsExpected, 1);
 	assert.equal(s.extendedHighestSeq, 30001);
 	// A packet far behind (more than MAX_MISORDER) is a jump too.
