@@ -98,6 +98,33 @@ test('transport.consume() succeeds (simple, simulcast paused with preferred laye
 	assert.deepEqual((await transport2.dump()).consumerIds.sort(), [audio.id, video.id, pipe.id].sort());
 });
 
+test('transport.dump(): mapSsrcConsumerId and mapRtxSsrcConsumerId follow the consumers (added in order, gone on close)', async () => {
+	const audio = await transport2.consume({ producerId: audioProducer.id, rtpCapabilities });
+	const video = await transport2.consume({ producerId: videoProducer.id, rtpCapabilities });
+	const pipe = await transport2.consume({ producerId: videoProducer.id, rtpCapabilities, pipe: true });
+	const entries = (consumer: typeof audio, rtx: boolean): { key: number; value: string }[] =>
+		consumer.rtpParameters.encodings!.flatMap((e) => {
+			const ssrc = rtx ? e.rtx?.ssrc : e.ssrc;
+
+			return ssrc === undefined ? [] : [{ key: ssrc, value: consumer.id }];
+		});
+
+	assert.equal(entries(video, true).length, 1, 'the video consumer has RTX');
+	assert.equal(entries(pipe, true).length, 4);
+
+	const dump = await transport2.dump();
+
+	assert.deepEqual(dump.mapSsrcConsumerId, [...entries(audio, false), ...entries(video, false), ...entries(pipe, false)]);
+	assert.deepEqual(dump.mapRtxSsrcConsumerId, [...entries(video, true), ...entries(pipe, true)]);
+
+	video.close();
+
+	const afterClose = await transport2.dump();
+
+	assert.deepEqual(afterClose.mapSsrcConsumerId, [...entries(audio, false), ...entries(pipe, false)]);
+	assert.deepEqual(afterClose.mapRtxSsrcConsumerId, entries(pipe, true));
+});
+
 test('transport.consume() of an unknown producer or with incompatible capabilities rejects', async () => {
 	await assert.rejects(transport2.consume({ producerId: 'chicken', rtpCapabilities }), Error);
 	assert.equal(env.router.canConsume({ producerId: 'chicken', rtpCapabilities }), false);

@@ -3,7 +3,17 @@ import { WorkerLogger } from '../../logger';
 import type { Router } from '../Router';
 import { Transport, type BaseTransportOptions } from './Transport';
 import { bindListenInfo, checkWireListenInfo, closeBound, type BoundListenInfo } from './listen';
-import { decodeSrtpKey, generateSrtpKey, looksLikeRtpOrRtcp, makeTuple, protectRtpForSend, SRTP_OUT_SIZE, type Tuple, type WireListenInfo } from './common';
+import {
+	decodeSrtpKey,
+	generateSrtpKey,
+	looksLikeRtpOrRtcp,
+	makeTuple,
+	protectRtpForSend,
+	rtpScratch,
+	SRTP_OUT_SIZE,
+	type Tuple,
+	type WireListenInfo,
+} from './common';
 import type { UdpSocket } from '../../net/UdpSocket';
 import { SrtpOutput, SrtpSession } from '../../../proto/srtp/SrtpSession';
 
@@ -26,8 +36,6 @@ export class PipeTransport extends Transport {
 	#tuple: Tuple | undefined = undefined;
 	#srtpSend: SrtpSession | undefined = undefined;
 	#srtpRecv: SrtpSession | undefined = undefined;
-	#scratch = Buffer.allocUnsafe(2048);
-	#scratchViews: Buffer[] = [];
 	srtpUnprotectFailures = 0;
 	srtpProtectFailures = 0;
 	packetsFromUnknownTuple = 0;
@@ -195,17 +203,13 @@ export class PipeTransport extends Transport {
 		}
 	}
 
-	/** A reused scratch when nothing still holds it (SRTP copies; a connected socket with no send queued copied). */
+	/** The worker's reused scratch when nothing still holds it (SRTP copies; a connected socket with no send queued copied). */
 	override allocRtpBuffer(length: number): Buffer {
 		if (this.#srtpSend === undefined && !this.#bound.socket.sendBuffersFree) {
 			return Buffer.allocUnsafe(length);
 		}
-		if (length > this.#scratch.length) {
-			this.#scratch = Buffer.allocUnsafe(length * 2);
-			this.#scratchViews = [];
-		}
 
-		return this.#scratchViews[length] ?? (this.#scratchViews[length] = this.#scratch.subarray(0, length));
+		return rtpScratch.view(length);
 	}
 
 	/** SRTP output while the socket sends synchronously (its send queue empty): reused per packet. */
@@ -234,7 +238,14 @@ export class PipeTransport extends Transport {
 			}
 			out = protectedPacket;
 		}
-		this.#bound.socket.send(out, tuple.remotePort!, tuple.remoteIp!);
+
+		const socket = this.#bound.socket;
+
+		socket.send(out, tuple.remotePort!, tuple.remoteIp!);
+		if (rtpScratch.holds(out) && !socket.sendBuffersFree) {
+			// Queued, not copied: the scratch stays with this send.
+			rtpScratch.retire();
+		}
 		this.dataSent(out.length, now);
 	}
 

@@ -10,6 +10,7 @@ import {
 	looksLikeRtpOrRtcp,
 	makeTuple,
 	protectRtpForSend,
+	rtpScratch,
 	SRTP_OUT_SIZE,
 	type SrtpCryptoSuite,
 	type Tuple,
@@ -42,9 +43,6 @@ export class PlainTransport extends Transport {
 	// SRTP: we protect with our key, and unprotect with the remote's (given in connect()).
 	#srtpSend: SrtpSession | undefined = undefined;
 	#srtpRecv: SrtpSession | undefined = undefined;
-	/** Scratch for outgoing packets when SRTP copies them anyway (views cached by length). */
-	#scratch = Buffer.allocUnsafe(2048);
-	#scratchViews: Buffer[] = [];
 	/** Packets dropped: SRTP unprotect failures, before connect(), from an unknown tuple. */
 	srtpUnprotectFailures = 0;
 	srtpProtectFailures = 0;
@@ -385,20 +383,16 @@ export class PlainTransport extends Transport {
 	}
 
 	/**
-	 * A reused scratch when nothing can still hold the last one: with SRTP protect copies the
-	 * packet; without, the connected socket copied every earlier send to the kernel synchronously
-	 * (no libuv send queued). Otherwise a fresh buffer (the socket may still hold the last).
+	 * The worker's reused scratch when nothing can still hold the last one: with SRTP protect
+	 * copies the packet; without, the connected socket copied every earlier send to the kernel
+	 * synchronously (no libuv send queued). Otherwise a fresh buffer (the socket may still hold the last).
 	 */
 	override allocRtpBuffer(length: number): Buffer {
 		if (this.#srtpSend === undefined && !this.#rtp.socket.sendBuffersFree) {
 			return Buffer.allocUnsafe(length);
 		}
-		if (length > this.#scratch.length) {
-			this.#scratch = Buffer.allocUnsafe(length * 2);
-			this.#scratchViews = [];
-		}
 
-		return this.#scratchViews[length] ?? (this.#scratchViews[length] = this.#scratch.subarray(0, length));
+		return rtpScratch.view(length);
 	}
 
 	/** SRTP output while the socket sends synchronously (its send queue empty): reused per packet. */
@@ -428,7 +422,14 @@ export class PlainTransport extends Transport {
 			}
 			out = protectedPacket;
 		}
-		this.#rtp.socket.send(out, tuple.remotePort!, tuple.remoteIp);
+
+		const socket = this.#rtp.socket;
+
+		socket.send(out, tuple.remotePort!, tuple.remoteIp);
+		if (rtpScratch.holds(out) && !socket.sendBuffersFree) {
+			// Queued, not copied: the scratch stays with this send.
+			rtpScratch.retire();
+		}
 		this.dataSent(out.length, now);
 	}
 

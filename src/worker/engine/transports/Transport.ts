@@ -34,6 +34,12 @@ import { RateCalculator } from './rate';
 
 const logger = new WorkerLogger('Transport');
 
+/**
+ * Where sendConsumerRtp() stamps the transport-wide seq: one per worker, as it is parsed, written
+ * and read back within that call, which calls out to nothing in between.
+ */
+const stampScratch = new RtpPacket();
+
 /** Below this a bitrate limit makes no sense for congestion control (mediasoup's floor). */
 const MIN_OUTGOING_BITRATE = 30000;
 
@@ -111,11 +117,11 @@ export abstract class Transport implements EngineTransport, TransportOwner, Requ
 	#midExtId = 0;
 	#ridExtId = 0;
 	#rridExtId = 0;
-	/** Our consumers' streams by SSRC (media and RTX): where RTCP feedback goes. */
+	/**
+	 * Our consumers' streams by SSRC (media and RTX): where RTCP feedback goes, and what dump()
+	 * shows as mapSsrcConsumerId and mapRtxSsrcConsumerId.
+	 */
 	readonly #ssrcConsumer = new Map<number, Consumer>();
-	// Outgoing streams to consumers.
-	readonly #mapSsrcConsumerId = new Map<number, string>();
-	readonly #mapRtxSsrcConsumerId = new Map<number, string>();
 	// SCTP listener (incoming SCTP streams to data producers).
 	readonly #streamIdTable = new Map<number, string>();
 	readonly #recvRtpHeaderExtensions: Record<string, number> = {};
@@ -155,8 +161,8 @@ export abstract class Transport implements EngineTransport, TransportOwner, Requ
 	/** Incoming packets dropped: no producer for their SSRC/MID/RID, malformed RTP or RTCP. */
 	rtpPacketsDropped = 0;
 	rtcpPacketsDropped = 0;
-	/** One parse per incoming packet, into this reused object. */
-	readonly #rtpPacket = new RtpPacket();
+	/** One parse per incoming packet, into this reused object (made by the first one: many transports only send). */
+	#rtpPacket: RtpPacket | undefined = undefined;
 	/** SSRC of the RTCP packets we originate (receiver reports). */
 	readonly #rtcpSsrc = (Math.random() * 0xffffffff) >>> 0;
 	#reportTimer: NodeJS.Timeout | undefined = undefined;
@@ -175,8 +181,8 @@ export abstract class Transport implements EngineTransport, TransportOwner, Requ
 	 * estimator fed by the receiver's feedback, and its timer (process, allocation, trace).
 	 */
 	#bwe: SendSideBandwidthEstimator | undefined = undefined;
-	/** Resends within the estimate (libwebrtc's retransmission rate limiter), with the estimator. */
-	readonly #rtxLimiter = new RetransmissionRateLimiter();
+	/** Resends within the estimate (libwebrtc's retransmission rate limiter), made with the estimator. */
+	#rtxLimiter: RetransmissionRateLimiter | undefined = undefined;
 	/** Set while the prober sends: its padding goes out as RTX but is not a resend. */
 	#sendingProbe = false;
 	#bweTimer: NodeJS.Timeout | undefined = undefined;
@@ -188,8 +194,6 @@ export abstract class Transport implements EngineTransport, TransportOwner, Requ
 	/** The estimate the last allocation shared. */
 	#allocatedBitrate = 0;
 	readonly #initialAvailableOutgoingBitrate: number | undefined;
-	/** Scratch for stamping outgoing packets. */
-	readonly #outPacket = new RtpPacket();
 
 	protected constructor(id: string, options: BaseTransportOptions, router: Router) {
 		this.id = id;
@@ -437,14 +441,29 @@ export abstract class Transport implements EngineTransport, TransportOwner, Requ
 
 	abstract getStats(): unknown;
 
+	/** SSRC -> consumer id of our consumers' media (or RTX) streams, in the order they were added. */
+	#ssrcConsumerIds(rtx: boolean): { key: number; value: string }[] {
+		const out: { key: number; value: string }[] = [];
+
+		for (const [ssrc, consumer] of this.#ssrcConsumer) {
+			const entry = this.#consumers.get(consumer.id);
+
+			if (entry !== undefined && (rtx ? entry.rtxSsrcs : entry.ssrcs).includes(ssrc)) {
+				out.push({ key: ssrc, value: consumer.id });
+			}
+		}
+
+		return out;
+	}
+
 	/** The fields every transport dump has (mediasoup's BaseTransportDump). */
 	protected baseDump(): Record<string, unknown> {
 		const dump: Record<string, unknown> = {
 			id: this.id,
 			producerIds: [...this.#producers.keys()],
 			consumerIds: [...this.#consumers.keys()],
-			mapSsrcConsumerId: [...this.#mapSsrcConsumerId].map(([key, value]) => ({ key, value })),
-			mapRtxSsrcConsumerId: [...this.#mapRtxSsrcConsumerId].map(([key, value]) => ({ key, value })),
+			mapSsrcConsumerId: this.#ssrcConsumerIds(false),
+			mapRtxSsrcConsumerId: this.#ssrcConsumerIds(true),
 			recvRtpHeaderExtensions: { ...this.#recvRtpHeaderExtensions },
 			rtpListener: {
 				ssrcTable: [...this.#ssrcTable].map(([key, value]) => ({ key, value: value.id })),
@@ -622,11 +641,9 @@ export abstract class Transport implements EngineTransport, TransportOwner, Requ
 		}
 		this.#consumers.delete(consumer.id);
 		for (const ssrc of entry.ssrcs) {
-			this.#mapSsrcConsumerId.delete(ssrc);
 			this.#ssrcConsumer.delete(ssrc);
 		}
 		for (const ssrc of entry.rtxSsrcs) {
-			this.#mapRtxSsrcConsumerId.delete(ssrc);
 			this.#ssrcConsumer.delete(ssrc);
 		}
 		this.router.removeConsumer(consumer);
@@ -695,7 +712,7 @@ export abstract class Transport implements EngineTransport, TransportOwner, Requ
 			isRtx &&
 			this.#bwe !== undefined &&
 			!this.#sendingProbe &&
-			!this.#rtxLimiter.tryUse(length, this.#bwe.getAvailableBitrate(), now)
+			!this.#rtxLimiter!.tryUse(length, this.#bwe.getAvailableBitrate(), now)
 		) {
 			return;
 		}
@@ -703,7 +720,7 @@ export abstract class Transport implements EngineTransport, TransportOwner, Requ
 			const extId = (this.#consumers.get(consumerId)?.consumer as unknown as Consumer | undefined)?.transportCcExtId ?? 0;
 
 			if (extId !== 0) {
-				const packet = this.#outPacket.parse(data, length);
+				const packet = stampScratch.parse(data, length);
 
 				if (packet !== undefined) {
 					const seq = this.#wideSeq;
@@ -756,7 +773,7 @@ export abstract class Transport implements EngineTransport, TransportOwner, Requ
 	 * does) and hand it over. `data` is ours: it gets rewritten in place.
 	 */
 	protected receiveRtpData(data: Buffer, length: number): void {
-		const packet = this.#rtpPacket.parse(data, length);
+		const packet = (this.#rtpPacket ??= new RtpPacket()).parse(data, length);
 
 		if (packet === undefined) {
 			this.rtpPacketsDropped++;
@@ -794,7 +811,7 @@ export abstract class Transport implements EngineTransport, TransportOwner, Requ
 		}
 		this.dataReceived(data.length);
 
-		const packet = this.#rtpPacket.parse(data, data.length);
+		const packet = (this.#rtpPacket ??= new RtpPacket()).parse(data, data.length);
 
 		if (packet === undefined) {
 			this.rtpPacketsDropped++;
@@ -964,6 +981,7 @@ export abstract class Transport implements EngineTransport, TransportOwner, Requ
 			minOutgoingBitrate: this.#minOutgoingBitrate || undefined,
 			maxOutgoingBitrate: this.#maxOutgoingBitrate,
 		});
+		this.#rtxLimiter = new RetransmissionRateLimiter();
 		this.#bweTimer = setInterval(() => this.#onBweTimer(), BWE_INTERVAL_MS);
 		this.#bweTimer.unref();
 	}
@@ -1297,12 +1315,10 @@ export abstract class Transport implements EngineTransport, TransportOwner, Requ
 		for (const encoding of data.rtpParameters?.encodings ?? []) {
 			if (typeof encoding.ssrc === 'number') {
 				ssrcs.push(encoding.ssrc);
-				this.#mapSsrcConsumerId.set(encoding.ssrc, consumerId);
 				this.#ssrcConsumer.set(encoding.ssrc, engineConsumer);
 			}
 			if (typeof encoding.rtx?.ssrc === 'number') {
 				rtxSsrcs.push(encoding.rtx.ssrc);
-				this.#mapRtxSsrcConsumerId.set(encoding.rtx.ssrc, consumerId);
 				this.#ssrcConsumer.set(encoding.rtx.ssrc, engineConsumer);
 			}
 		}

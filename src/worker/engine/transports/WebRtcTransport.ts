@@ -3,7 +3,7 @@ import type { Router } from '../Router';
 import { Transport, type BaseTransportOptions } from './Transport';
 import { bindListenInfos, checkWireListenInfo, closeBound, localAddressOf, type BoundListenInfo } from './listen';
 import { candidatesForSources, type IceCandidate } from './iceCandidates';
-import { protectRtpForSend, randomIceString, SRTP_OUT_SIZE, type WireListenInfo } from './common';
+import { protectRtpForSend, randomIceString, rtpScratch, SRTP_OUT_SIZE, type WireListenInfo } from './common';
 import type { WebRtcServer } from './WebRtcServer';
 import type { UdpSocket } from '../../net/UdpSocket';
 import type { TcpConnection } from '../../net/TcpServer';
@@ -632,22 +632,20 @@ export class WebRtcTransport extends Transport {
 		return this.#srtpSend !== undefined && this.#selected !== undefined && !this.closed;
 	}
 
-	/** SRTP protect copies the packet, so consumers may rewrite into one reused scratch. */
+	/** SRTP protect copies the packet, so consumers may rewrite into the worker's reused scratch. */
 	override allocRtpBuffer(length: number): Buffer {
-		if (length > this.#scratch.length) {
-			this.#scratch = Buffer.allocUnsafe(length * 2);
-			this.#scratchViews = [];
-		}
-
-		return this.#scratchViews[length] ?? (this.#scratchViews[length] = this.#scratch.subarray(0, length));
+		return rtpScratch.view(length);
 	}
 
-	#scratch = Buffer.allocUnsafe(1500);
-	/** SRTP output reused per packet while the selected UDP socket sends synchronously. */
-	readonly #srtpOut = new SrtpOutput(SRTP_OUT_SIZE);
+	/** SRTP output reused per packet while the selected UDP socket sends synchronously (made by the first: a receiving transport never needs it). */
+	#srtpOutBuffer: SrtpOutput | undefined = undefined;
+
+	get #srtpOut(): SrtpOutput {
+		return (this.#srtpOutBuffer ??= new SrtpOutput(SRTP_OUT_SIZE));
+	}
+
 	/** The socket #srtpOut last went out on. */
 	#srtpOutSocket: UdpSocket | undefined;
-	#scratchViews: Buffer[] = [];
 
 	/** RTP to the peer: protected with SRTP, on the selected tuple; dropped before ICE and DTLS are up. */
 	protected override sendRtpData(data: Buffer, length: number, now: number): void {

@@ -64,6 +64,53 @@ export function randomIceString(length: number): string {
 
 export type SrtpCryptoSuite = 'AEAD_AES_256_GCM' | 'AEAD_AES_128_GCM' | 'AES_CM_128_HMAC_SHA1_80' | 'AES_CM_128_HMAC_SHA1_32';
 
+/**
+ * The worker's reused buffer for outgoing RTP packets (what allocRtpBuffer() hands a consumer
+ * when nothing can still hold the last packet): the consumer writes a packet into it and its
+ * transport sends it before returning, one packet at a time, so every transport shares this one
+ * (one per transport cost each a 2 KiB slice plus a view per packet length ever sent). A send
+ * that libuv queued (instead of copying it to the kernel at once) still points into it: the
+ * transport then calls retire(), and the next packet gets a new buffer. SRTP protect copies the
+ * packet out, so an SRTP transport never needs to.
+ */
+export class RtpScratch {
+	readonly #initialSize: number;
+	/** Allocated by the first view(); its own ArrayBuffer (holds() compares them). */
+	#buffer: Buffer | undefined = undefined;
+	/** buffer[0 .. n) at [n]: a subarray per packet would allocate. */
+	#views: Buffer[] = [];
+
+	constructor(initialSize = 2048) {
+		this.#initialSize = initialSize;
+	}
+
+	/** `length` bytes of the scratch (valid until the next view() or retire()). */
+	view(length: number): Buffer {
+		let buffer = this.#buffer;
+
+		if (buffer === undefined || length > buffer.length) {
+			buffer = this.#buffer = Buffer.allocUnsafeSlow(buffer === undefined && length <= this.#initialSize ? this.#initialSize : length * 2);
+			this.#views = [];
+		}
+
+		return this.#views[length] ?? (this.#views[length] = buffer.subarray(0, length));
+	}
+
+	/** Whether `data` lies in the current scratch. */
+	holds(data: Uint8Array): boolean {
+		return this.#buffer !== undefined && data.buffer === this.#buffer.buffer;
+	}
+
+	/** Something (a queued send) still holds the scratch: the next view() gets a new one. */
+	retire(): void {
+		this.#buffer = undefined;
+		this.#views = [];
+	}
+}
+
+/** The one RtpScratch of the worker's transports. */
+export const rtpScratch = new RtpScratch();
+
 /** Master key + salt lengths (RFC 3711 section 8.2 for AES-CM, RFC 7714 section 12 for AES-GCM). */
 /** Packets a transport's reused SRTP output holds (an MTU-sized packet; larger ones get their own buffer). */
 export const SRTP_OUT_SIZE = 2048;
