@@ -39,6 +39,15 @@ export type ConsumerData = {
 
 /** Where a packet kept by reference is rebuilt for a resend (used before the next one). */
 let resendScratch = Buffer.allocUnsafe(2048);
+/**
+ * Packets parsed for rewriting (#mapExtensions), RTX encapsulation and the resend rebuild: one
+ * each per worker, as each is parsed and read within one call that calls out to nothing
+ * meanwhile (one set per consumer cost ~3.4 KiB each).
+ */
+const outScratch = new RtpPacket();
+const rtxInScratch = new RtpPacket();
+const rtxOutScratch = new RtpPacket();
+const resendInScratch = new RtpPacket();
 const TRACE_EVENT_TYPES: readonly string[] = ['rtp', 'keyframe', 'nack', 'pli', 'fir'];
 
 // Codecs whose key frames the worker recognises: a (re)starting video stream waits for one.
@@ -225,7 +234,8 @@ export class Consumer implements RequestHandler, EngineConsumer {
 	#closed = false;
 	readonly #media: MediaTransport | undefined;
 	readonly #producer: Producer | undefined;
-	readonly #supportedPt = new Uint8Array(128);
+	/** Bit pt of the media payload types (pt < 128) this consumer forwards. */
+	readonly #supportedPt = new Uint32Array(4);
 	readonly #keyFrameSupported: boolean;
 	readonly #opus: boolean;
 	/** Reads the spatial/temporal layer of a packet for trace events (undefined: codec without layers). */
@@ -233,11 +243,6 @@ export class Consumer implements RequestHandler, EngineConsumer {
 	readonly #ext: ConsumerExtensionMap;
 	readonly #mid: string | undefined;
 	readonly #ssrcStream = new Map<number, SendStream>();
-	// Scratch packets for rewriting and RTX (never shared across calls).
-	readonly #out = new RtpPacket();
-	readonly #rtxIn = new RtpPacket();
-	readonly #rtxOut = new RtpPacket();
-	readonly #resendIn = new RtpPacket();
 	#traceRtp = false;
 	#traceKeyFrame = false;
 	/** Simulcast: the producer stream to switch to (at its key frame). */
@@ -361,8 +366,8 @@ export class Consumer implements RequestHandler, EngineConsumer {
 		this.#media = isMediaTransport(owner) ? owner : undefined;
 		this.#producer = producer instanceof Producer ? producer : undefined;
 		for (const pt of this.supportedCodecPayloadTypes) {
-			if (pt >= 0 && pt < 128) {
-				this.#supportedPt[pt] = 1;
+			if (Number.isInteger(pt) && pt >= 0 && pt < 128) {
+				this.#supportedPt[pt >>> 5]! |= 1 << (pt & 31);
 			}
 		}
 
@@ -910,7 +915,9 @@ export class Consumer implements RequestHandler, EngineConsumer {
 			}
 		}
 
-		if (this.#supportedPt[packet.payloadType] === 0) {
+		const pt = packet.payloadType;
+
+		if (((this.#supportedPt[pt >>> 5]! >>> (pt & 31)) & 1) === 0) {
 			return;
 		}
 
@@ -1103,14 +1110,14 @@ export class Consumer implements RequestHandler, EngineConsumer {
 
 			if (rtxSsrc !== undefined) {
 				// RFC 4588 section 4: own SSRC, payload type and sequence space, OSN first.
-				const source = this.#rtxIn.parse(item.buffer, item.length);
+				const source = rtxInScratch.parse(item.buffer, item.length);
 
 				if (source === undefined) {
 					continue;
 				}
 
 				const target = media.allocRtpBuffer(item.length + 2);
-				const out = rtxEncapsulateInto(source, this.#rtxOut, rtxSsrc, stream.params.rtxPayloadType!, stream.rtxSeq, target);
+				const out = rtxEncapsulateInto(source, rtxOutScratch, rtxSsrc, stream.params.rtxPayloadType!, stream.rtxSeq, target);
 
 				stream.rtxSeq = (stream.rtxSeq + 1) & 0xffff;
 				media.sendConsumerRtp(this.id, out.buffer, out.length, true, now);
@@ -1129,7 +1136,7 @@ export class Consumer implements RequestHandler, EngineConsumer {
 	 * the receiver's, and its MID. The copy parsed (reused), or undefined when it does not parse.
 	 */
 	#mapExtensions(buf: Buffer, length: number): RtpPacket | undefined {
-		const out = this.#out.parse(buf, length);
+		const out = outScratch.parse(buf, length);
 
 		if (out !== undefined) {
 			if (!this.#ext.identity) {
@@ -1180,7 +1187,7 @@ export class Consumer implements RequestHandler, EngineConsumer {
 		}
 		if (item.markerSet || item.patchOffset >= 0) {
 			// What the layer selection changed when it was first sent (marker, VP8 picture id).
-			const original = this.#resendIn.parse(shared.buffer, shared.length);
+			const original = resendInScratch.parse(shared.buffer, shared.length);
 
 			if (original === undefined) {
 				return false;

@@ -18,7 +18,11 @@ export class SeqManager {
 	/** Extended (unwrapped) highest input seen. */
 	private maxInputExt: number;
 	private maxInput: number;
-	private readonly drops: Float64Array;
+	/**
+	 * Extended inputs of the last DROP_HISTORY drops (a ring), allocated by the first drop: most
+	 * streams never drop one (no DTX skipping, no layer selection).
+	 */
+	private drops: Float64Array | undefined;
 	private dropCount: number;
 	private dropHead: number;
 
@@ -28,7 +32,7 @@ export class SeqManager {
 		this.base = 0;
 		this.maxInputExt = 0;
 		this.maxInput = 0;
-		this.drops = new Float64Array(DROP_HISTORY);
+		this.drops = undefined;
 		this.dropCount = 0;
 		this.dropHead = 0;
 	}
@@ -42,6 +46,11 @@ export class SeqManager {
 		this.dropCount = 0;
 		this.dropHead = 0;
 		this.started = true;
+	}
+
+	/** Whether a drop allocated the drop history yet (tests). */
+	get dropHistoryAllocated(): boolean {
+		return this.drops !== undefined;
 	}
 
 	/** The packet `seq` is not forwarded: later inputs close the gap. */
@@ -62,7 +71,7 @@ export class SeqManager {
 		this.maxInputExt += delta;
 		this.maxInput = seq;
 		this.base = (this.base - 1) & 0xffff;
-		this.drops[this.dropHead] = this.maxInputExt;
+		(this.drops ??= new Float64Array(DROP_HISTORY))[this.dropHead] = this.maxInputExt;
 		this.dropHead = (this.dropHead + 1) % DROP_HISTORY;
 		if (this.dropCount < DROP_HISTORY) {
 			this.dropCount++;
@@ -86,10 +95,12 @@ export class SeqManager {
 		} else {
 			// Older than the newest input: drops after it did not shift it.
 			const ext = this.maxInputExt + delta;
+			const drops = this.drops;
 			let restored = 0;
 
+			// dropCount > 0 only once drops exists.
 			for (let k = 0; k < this.dropCount; k++) {
-				if (this.drops[k]! > ext) {
+				if (drops![k]! > ext) {
 					restored++;
 				}
 			}

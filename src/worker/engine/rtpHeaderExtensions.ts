@@ -102,23 +102,35 @@ export function producerExtensionMap(headerExtensions: ExtensionParameters): Pro
 
 /** How a consumer maps the router's ids to its own. */
 export type ConsumerExtensionMap = {
-	/** table[router id] = consumer id (0 = drop). */
+	/** table[router id] = consumer id (0 = drop). Shared by consumers with the same ids: read only. */
 	table: Uint8Array;
 	identity: boolean;
 	/** The consumer's MID extension id (0 = none). */
 	mid: number;
 };
 
+/**
+ * Consumer tables by content (the consumer ids of the router ids, in ROUTER_EXT_ID's order):
+ * consumers negotiate a handful of id sets, and each table is an off-heap Uint8Array(256)
+ * (~0.6 KiB). Bounded, in case an application hands out many different ids.
+ */
+const consumerTables = new Map<string, Uint8Array>();
+const MAX_CONSUMER_TABLES = 64;
+
 export function consumerExtensionMap(headerExtensions: ExtensionParameters): ConsumerExtensionMap {
-	const table = new Uint8Array(256);
-	let identity = true;
+	const routerExtensions = Object.entries(ROUTER_EXT_ID);
+	const ids = routerExtensions.map(([uri]) => idOf(headerExtensions, uri));
+	const identity = routerExtensions.every(([, routerId], i) => ids[i] === routerId);
+	const key = ids.join(',');
+	let table = consumerTables.get(key);
 
-	for (const [uri, routerId] of Object.entries(ROUTER_EXT_ID)) {
-		const id = idOf(headerExtensions, uri);
-
-		table[routerId] = id;
-		if (id !== routerId) {
-			identity = false;
+	if (table === undefined) {
+		table = new Uint8Array(256);
+		for (let i = 0; i < routerExtensions.length; i++) {
+			table[routerExtensions[i]![1]] = ids[i]!;
+		}
+		if (consumerTables.size < MAX_CONSUMER_TABLES) {
+			consumerTables.set(key, table);
 		}
 	}
 

@@ -76,3 +76,22 @@ test('a long run of mixed forwards and drops stays continuous (seeded)', () => {
 		last = output;
 	}
 });
+
+test('the drop history is allocated by the first drop: mapping (also of reordered packets) is the same before it', () => {
+	const seq = new SeqManager(100);
+
+	assert.equal(seq.dropHistoryAllocated, false);
+	assert.equal(seq.input(10), 100);
+	assert.equal(seq.input(12), 102);
+	// Reordered, with no drop ever: the number it would have had.
+	assert.equal(seq.input(11), 101);
+	seq.sync(500);
+	assert.equal(seq.input(500), 103);
+	assert.equal(seq.dropHistoryAllocated, false);
+
+	seq.drop(501);
+	assert.equal(seq.dropHistoryAllocated, true);
+	assert.equal(seq.input(502), 104, 'the drop closed the gap');
+	// Reordered behind the drop: it keeps the number it would have had before the drop.
+	assert.equal(seq.input(499), 102);
+});

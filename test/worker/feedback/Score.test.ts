@@ -53,3 +53,24 @@ test('rate calculator: bits per second over the window, buckets expire', () => {
 	assert.equal(r.packetCount, 100);
 	assert.equal(r.byteCount, 12500);
 });
+
+test('rate calculator: buckets allocated by the first update; 0 before, and the same rates after', () => {
+	const r = new RateCalculator(1000, 10);
+	assert.equal(r.allocated, false);
+	assert.equal(r.getRate(500), 0, 'nothing counted');
+	r.reset();
+	assert.equal(r.getRate(5000), 0);
+	assert.equal(r.allocated, false, 'reads and reset allocate nothing');
+	// Reads before the first update move the window on without losing anything counted later.
+	r.update(1000, 5050);
+	assert.equal(r.allocated, true);
+	assert.equal(r.getRate(5099), 8000, '1000 B in the 1 s window');
+	r.update(1000, 5950);
+	assert.equal(r.getRate(5999), 16000);
+	assert.equal(r.getRate(6099), 8000, 'the first bucket expired');
+	assert.equal(r.getRate(9000), 0);
+	assert.equal(r.packetCount, 2);
+	assert.equal(r.byteCount, 2000);
+	r.update(500, 9010);
+	assert.equal(r.getRate(9010), 4000, 'counts again after a quiet spell');
+});
