@@ -4,11 +4,13 @@ import type { GenericNack } from '../../proto/rtcp/nack';
  * Send-side store of recently sent packets of one stream, answering NACKs (RFC 4585 6.2.1,
  * RFC 4588 for the RTX the engine wraps them in).
  *
- * Packets are COPIED in (`store`), into buffers of `maxPacketSize` bytes that stay with their slot: the engine
- * may reuse or encrypt its send buffer in place right after. A packet stays until it is older
- * than `maxAgeMs` (by the time it was stored), or `maxPackets` newer sequence numbers pushed it
- * out; an evicted item keeps its slot (and buffer) for the packet that takes the slot next, so
- * nothing is allocated per packet once the table has grown to the stream's window.
+ * Packets are COPIED in (`store`), into buffers of `maxPacketSize` bytes that stay with their
+ * slot: the engine may reuse or encrypt its send buffer in place right after. Or they are kept by
+ * reference (`storeShared`, the engine's fan-out) to the one copy `sharedPacketStore` makes for
+ * all consumers. A packet stays until it is older than `maxAgeMs` (by the time it was stored), or
+ * `maxPackets` newer sequence numbers pushed it out; its slot (and a copy's buffer) then serves
+ * the packet that takes the slot next, so nothing is allocated per packet once the table has
+ * grown to the stream's window.
  *
  * Memory (one buffer per consumer stream, so it multiplies by the fan-out): packets are kept
  * only as long as the path needs them, `max(minAgeMs, RTT_FACTOR x RTT)` capped at `maxAgeMs`
@@ -20,12 +22,13 @@ import type { GenericNack } from '../../proto/rtcp/nack';
  * kept RTT_FACTOR times that (a Chromium behind a squeezed 250 kbps relay asked again ~800 ms
  * after sending, with a 2 ms RTT known: kept 500 ms, the packets were gone and it waited 3 s
  * for its own key frame request). The slot table grows with the packets held (from
- * INITIAL_SLOTS up to `maxPackets`); an evicted item stays in its slot and is reused in place.
+ * INITIAL_SLOTS up to `maxPackets`, doubling), and its arrays with it.
  *
  * `onNack*` fills `resend` with the items to send again (oldest first) and `missing` with the
  * seqs it cannot serve (never stored, evicted, or too old). A packet resent less than one RTT
  * ago is not resent again (the first copy may still be in flight; mediasoup's rule), and goes
- * to `throttled`. The three arrays are reused by the next call.
+ * to `throttled`. The three arrays are reused by the next call, and so are the items (views of
+ * the slots, see RetransmissionBuffer).
  */
 
 export interface RetransmissionBufferOptions {
@@ -50,35 +53,51 @@ export const RETRANSMISSION_DEFAULT_RTT_MS = 100;
 
 const EMPTY = Buffer.alloc(0);
 
+/** Evicted packets the store keeps (with their buffers) for the next ones; beyond, dropped. */
+const MAX_SPARE_PACKETS = 256;
+
 /** One packet as it arrived (before any consumer rewrote it), shared by every consumer of it. */
 export class SharedPacket {
 	buffer: Buffer;
 	length: number;
-	/** Bumped each time the slot is reused: a consumer's reference holds the generation it saw. */
+	/**
+	 * The packet's serial number in its store while it holds it (a new one each time the object
+	 * is reused), -1 once evicted: a consumer's reference is the serial it saw.
+	 */
 	gen: number;
 	storedAtMs: number;
 
 	constructor(buffer: Buffer) {
 		this.buffer = buffer;
 		this.length = 0;
-		this.gen = 0;
+		this.gen = -1;
 		this.storedAtMs = 0;
 	}
 }
 
+/** Stands for a packet no longer in the store: never valid (generation -1), no bytes. */
+const GONE = new SharedPacket(EMPTY);
+
 /**
  * Worker-wide store of ingested packets for retransmission: a packet forwarded to N consumers
  * is copied once here (by the first consumer that keeps it) instead of once per consumer; each
- * consumer keeps only its seq -> (packet, generation, timestamp) entry and rewrites the header
- * when it resends. Packets live `maxAgeMs` (the longest any consumer keeps, mediasoup's 2 s) in
+ * consumer keeps only its seq -> (packet serial, timestamp) entry and rewrites the header when
+ * it resends. Packets live `maxAgeMs` (the longest any consumer keeps, mediasoup's 2 s) in
  * arrival order, then their buffers are reused.
+ *
+ * Each packet stored gets the next serial number (`gen`), and sits at `serial & mask` of a ring
+ * holding the serials [oldest, next): a consumer's reference is that one number (a float64, no
+ * pointer, so storing it costs no GC write barrier), and `packetAt(serial)` finds the packet
+ * while the store still has it.
  */
 export class SharedPacketStore {
 	readonly maxAgeMs: number;
 	readonly maxPacketSize: number;
-	private fifo: (SharedPacket | null)[];
-	private head: number;
-	private count: number;
+	/** Packets by serial & (length - 1); a power-of-two size, doubled when full. */
+	private ring: (SharedPacket | undefined)[];
+	/** Serials held: [oldestSerial, nextSerial). */
+	private oldestSerial: number;
+	private nextSerial: number;
 	private readonly pool: SharedPacket[];
 	private last: SharedPacket | null;
 	private lastSource: Uint8Array | null;
@@ -89,9 +108,9 @@ export class SharedPacketStore {
 	constructor(maxAgeMs = 2000, maxPacketSize = 1500) {
 		this.maxAgeMs = maxAgeMs;
 		this.maxPacketSize = maxPacketSize;
-		this.fifo = new Array<SharedPacket | null>(256).fill(null);
-		this.head = 0;
-		this.count = 0;
+		this.ring = new Array<SharedPacket | undefined>(256).fill(undefined);
+		this.oldestSerial = 1;
+		this.nextSerial = 1;
 		this.pool = [];
 		this.last = null;
 		this.lastSource = null;
@@ -124,14 +143,13 @@ export class SharedPacketStore {
 			return last;
 		}
 		this.evictOld(nowMs);
-		if (this.count === this.fifo.length) this.grow();
+		if (this.nextSerial - this.oldestSerial === this.ring.length) this.grow();
 		const packet = this.pool.pop() ?? new SharedPacket(Buffer.allocUnsafe(this.maxPacketSize));
 		packet.buffer.set(length === data.length ? data : data.subarray(0, length), 0);
 		packet.length = length;
-		packet.gen++;
+		packet.gen = this.nextSerial++;
 		packet.storedAtMs = nowMs;
-		this.fifo[(this.head + this.count) & (this.fifo.length - 1)] = packet;
-		this.count++;
+		this.ring[packet.gen & (this.ring.length - 1)] = packet;
 		this.last = packet;
 		this.lastSource = data;
 		this.lastLength = length;
@@ -140,38 +158,48 @@ export class SharedPacketStore {
 		return packet;
 	}
 
+	/** The packet with this serial while the store has it; else a stand-in that is never valid. */
+	packetAt(serial: number): SharedPacket {
+		const packet = this.ring[serial & (this.ring.length - 1)];
+		return packet !== undefined && packet.gen === serial ? packet : GONE;
+	}
+
 	/** Packets held now. */
 	get size(): number {
-		return this.count;
+		return this.nextSerial - this.oldestSerial;
 	}
 
 	private evictOld(nowMs: number): void {
 		const limit = nowMs - this.maxAgeMs;
-		const mask = this.fifo.length - 1;
-		while (this.count > 0) {
-			const packet = this.fifo[this.head]!;
+		const mask = this.ring.length - 1;
+		while (this.oldestSerial < this.nextSerial) {
+			const slot = this.oldestSerial & mask;
+			const packet = this.ring[slot]!;
 			if (packet.storedAtMs >= limit) return;
-			this.fifo[this.head] = null;
-			this.head = (this.head + 1) & mask;
-			this.count--;
+			this.ring[slot] = undefined;
+			this.oldestSerial++;
 			// Invalidate references consumers still hold before the buffer is reused.
-			packet.gen++;
+			packet.gen = -1;
 			if (packet === this.last) this.last = null;
-			if (this.pool.length < 256) this.pool.push(packet);
+			if (this.pool.length < MAX_SPARE_PACKETS) this.pool.push(packet);
 		}
 	}
 
 	private grow(): void {
-		const old = this.fifo;
-		const fifo = new Array<SharedPacket | null>(old.length * 2).fill(null);
-		for (let i = 0; i < this.count; i++) fifo[i] = old[(this.head + i) & (old.length - 1)]!;
-		this.fifo = fifo;
-		this.head = 0;
+		const old = this.ring;
+		const ring = new Array<SharedPacket | undefined>(old.length * 2).fill(undefined);
+		const mask = ring.length - 1;
+		// Serials [oldest, next) are fewer than the new size: distinct slots.
+		for (let serial = this.oldestSerial; serial < this.nextSerial; serial++) {
+			ring[serial & mask] = old[serial & (old.length - 1)];
+		}
+		this.ring = ring;
 	}
 }
 
 /** The worker's store (one per process: consumers of every router share it). */
-export const sharedPacketStore = new SharedPacketStore();
+const store = new SharedPacketStore();
+export const sharedPacketStore = store;
 
 /**
  * What a consumer changed in its copy of a packet beyond the header (layer selection: the
@@ -189,23 +217,32 @@ export interface PayloadPatch {
 }
 
 /**
- * One stored packet. Its bytes are `buffer[0 .. length)`; treat them as read-only. Stored with
- * storeShared(), the bytes are those of the packet as it arrived (`shared`, while its
- * generation is still `sharedGen`): the owner rewrites them (seq, `timestamp`, SSRC, header
- * extensions) into a buffer of its own before resending, and sets `buffer`/`length`.
+ * One stored packet, as `resend` and `get()` give it: a view filled from the buffer's arrays
+ * (see RetransmissionBuffer for how long it stays valid). Its bytes are `buffer[0 .. length)`;
+ * treat them as read-only. Stored with storeShared(), the bytes are those of the packet as it
+ * arrived (`shared`, while its generation is still `sharedGen`): the owner rewrites them (seq,
+ * `timestamp`, SSRC, header extensions) into a buffer of its own before resending, and sets
+ * `buffer`/`length` of the view.
  */
 export class RetransmissionItem {
+	/** Extended sequence number (the 16-bit one as sent in its low bits). */
 	seq: number;
 	buffer: Buffer;
+	/** 0 for a shared packet the store no longer has. */
 	length: number;
 	storedAtMs: number;
 	/** Last time it was resent (0 = never). */
 	resentAtMs: number;
 	/** Resends so far (1 after the first: the RtpStreamSend counts that one as a repair). */
 	sentTimes: number;
-	/** False once evicted; an evicted item may be reused for another packet. */
+	/** True: a view is only made of a packet held. */
 	valid: boolean;
+	/**
+	 * The shared copy (storeShared), null for a copy of its own (store). Once the store no longer
+	 * has the packet, a stand-in with no bytes that sharedValid() refuses.
+	 */
 	shared: SharedPacket | null;
+	/** The shared packet's serial in the store when it was stored. */
 	sharedGen: number;
 	/** RTP timestamp as sent (storeShared). */
 	timestamp: number;
@@ -213,6 +250,7 @@ export class RetransmissionItem {
 	markerSet: boolean;
 	patchOffset: number;
 	patchLength: number;
+	/** As an unsigned 32-bit number. */
 	patchValue: number;
 
 	constructor(buffer: Buffer) {
@@ -233,6 +271,46 @@ export class RetransmissionItem {
 	}
 }
 
+// Bits of a slot's flags.
+/** The slot holds a packet (the valid flag; 0: free, never used, evicted or cleared). */
+const HELD = 1;
+/** A copy in the slot's buffer (store); else a reference to a shared packet (storeShared). */
+const COPY = 2;
+/** The PayloadPatch's marker. */
+const MARKER = 4;
+/** patchOffset/patchLength/patchValue hold a PayloadPatch's payload bytes (else: none). */
+const PATCH = 8;
+/** Resent at least once: sentTimes/resentAt hold the count and the time (else: 0, never). */
+const RESENT = 16;
+
+/** Bytes per slot of the arrays: 3 x float64, 5 x 32-bit, 2 x 8-bit. */
+const SLOT_BYTES = 3 * 8 + 5 * 4 + 2;
+
+/**
+ * The store itself (see the comment at the top). Layout: structure of arrays, one element per
+ * slot of the table (slot = extended seq & mask), all carved from one ArrayBuffer sized with
+ * the table (64 slots, doubled as the window needs, up to `capacity`): consecutive packets
+ * write consecutive elements, and storing a packet writes numbers only (a shared packet is its
+ * serial in `sharedPacketStore`), so nothing is allocated per packet and no GC write barrier
+ * runs. What a slot holds is in its flags byte (HELD, COPY, MARKER, PATCH, RESENT): the fields
+ * a flag says are absent are neither written when storing nor read, so a packet stored by
+ * reference without a payload patch writes four arrays (stored time, flags, serial, RTP
+ * timestamp): the fewer arrays a store touches, the fewer cache lines, pages and prefetch
+ * streams per consumer. Packets stored by copy (`store`) keep a buffer per slot, in a plain
+ * array made at the first such packet, and their length; a slot's buffer is reused by the
+ * packets that take it.
+ *
+ * No array holds the extended seq: every packet held has one in [oldestExt, newestExt], a
+ * window narrower than the table (the count bound and the growth keep it so), so a held slot
+ * stands for the one seq of the window it is congruent to (`oldestExt + ((slot - oldestExt) &
+ * mask)`), and a lookup of a seq in the window finds it at `seq & mask` or not at all.
+ *
+ * Items (`resend`, `get()`) are views made on demand, reused: those in `resend` until the next
+ * `onNack*` call on this buffer, the one get() returns until the next get(). A view is a
+ * snapshot of the slot when it was made (later stores do not change its fields), except the
+ * bytes: a store() copy's `buffer` is its slot's and is overwritten when a newer packet takes
+ * the slot, and a shared packet's bytes are only good while `sharedValid()` says so.
+ */
 export class RetransmissionBuffer {
 	readonly capacity: number;
 	readonly maxAgeMs: number;
@@ -241,13 +319,36 @@ export class RetransmissionBuffer {
 	ageLimitMs: number;
 	readonly maxPacketSize: number;
 
-	/** Results of the last `onNack*` call (reused). */
+	/** Results of the last `onNack*` call (reused; the items are views, see the class comment). */
 	readonly resend: RetransmissionItem[];
 	readonly missing: number[];
 	readonly throttled: number[];
 
-	private slots: (RetransmissionItem | null)[];
+	/** Slots in the table (a power of two, at most capacity), and that minus one. */
+	private slotCount: number;
 	private mask: number;
+	// Per slot (index: extended seq & mask).
+	private storedAt!: Float64Array;
+	/** RESENT: when last resent. */
+	private resentAt!: Float64Array;
+	/** Not COPY: the serial of the packet in sharedPacketStore. */
+	private serials!: Float64Array;
+	private timestamps!: Uint32Array;
+	/** COPY: its length (a shared packet has its own). */
+	private lengths!: Uint32Array;
+	/** RESENT: resends so far. */
+	private sentTimes!: Uint32Array;
+	/** PATCH: the PayloadPatch's payload bytes. */
+	private patchOffset!: Int32Array;
+	private patchValue!: Uint32Array;
+	private patchLength!: Uint8Array;
+	private flags!: Uint8Array;
+	/** store() copies, per slot; null until the first store(). */
+	private buffers: (Buffer | undefined)[] | null;
+	/** Views for `resend` (grown to the largest answer) and for get(). */
+	private readonly resendViews: RetransmissionItem[];
+	private getView: RetransmissionItem | null;
+
 	/** Last RTT given (0: none yet). */
 	private rttMs = 0;
 	/** Age of the youngest packet the last NACK asked for (0: no NACK yet). */
@@ -258,6 +359,11 @@ export class RetransmissionBuffer {
 	private newestExt: number;
 	private oldestExt: number;
 	private newestSeq: number;
+	/**
+	 * At most the stored time of the first packet held from oldestExt on (-Infinity: unknown):
+	 * while it is within the age limit nothing is to be evicted, and the arrays are not read.
+	 */
+	private oldestKeptAtMs: number;
 	/** Items currently stored. */
 	size: number;
 	/** Packets refused for size. */
@@ -275,13 +381,17 @@ export class RetransmissionBuffer {
 		this.resend = [];
 		this.missing = [];
 		this.throttled = [];
-		const slots = Math.min(cap, INITIAL_SLOTS);
-		this.slots = new Array<RetransmissionItem | null>(slots).fill(null);
-		this.mask = slots - 1;
+		this.slotCount = 0;
+		this.mask = 0;
+		this.allocate(Math.min(cap, INITIAL_SLOTS));
+		this.buffers = null;
+		this.resendViews = [];
+		this.getView = null;
 		this.started = false;
 		this.newestExt = 0;
 		this.oldestExt = 0;
 		this.newestSeq = 0;
+		this.oldestKeptAtMs = -Infinity;
 		this.size = 0;
 		this.packetsTooBig = 0;
 	}
@@ -295,11 +405,18 @@ export class RetransmissionBuffer {
 			this.packetsTooBig++;
 			return false;
 		}
-		const item = this.acquire(seq, nowMs, true);
-		if (item === undefined) return false;
-		item.buffer.set(length === data.length ? data : data.subarray(0, length), 0);
-		item.length = length;
-		item.shared = null;
+		const slot = this.acquire(seq, nowMs);
+		if (slot < 0) return false;
+		const buffers = this.buffers ?? (this.buffers = new Array<Buffer | undefined>(this.slotCount));
+		let buffer = buffers[slot];
+		if (buffer === undefined) {
+			buffer = Buffer.allocUnsafe(this.maxPacketSize);
+			buffers[slot] = buffer;
+		}
+		buffer.set(length === data.length ? data : data.subarray(0, length), 0);
+		this.lengths[slot] = length;
+		this.timestamps[slot] = 0;
+		this.flags[slot] = HELD | COPY;
 		return true;
 	}
 
@@ -317,26 +434,22 @@ export class RetransmissionBuffer {
 		nowMs: number,
 		patch?: PayloadPatch,
 	): boolean {
-		const shared = sharedPacketStore.retain(source, length, nowMs);
+		const shared = store.retain(source, length, nowMs);
 		if (shared === undefined) {
 			this.packetsTooBig++;
 			return false;
 		}
-		const item = this.acquire(seq, nowMs, false);
-		if (item === undefined) return false;
-		item.buffer = EMPTY;
-		item.shared = shared;
-		item.sharedGen = shared.gen;
-		item.timestamp = timestamp;
-		item.length = shared.length;
+		const slot = this.acquire(seq, nowMs);
+		if (slot < 0) return false;
+		this.serials[slot] = shared.gen;
+		this.timestamps[slot] = timestamp;
 		if (patch === undefined) {
-			item.markerSet = false;
-			item.patchOffset = -1;
+			this.flags[slot] = HELD;
 		} else {
-			item.markerSet = patch.marker;
-			item.patchOffset = patch.payloadOffset;
-			item.patchLength = patch.payloadLength;
-			item.patchValue = patch.payloadValue;
+			this.patchOffset[slot] = patch.payloadOffset;
+			this.patchLength[slot] = patch.payloadLength;
+			this.patchValue[slot] = patch.payloadValue;
+			this.flags[slot] = patch.marker ? HELD | PATCH | MARKER : HELD | PATCH;
 		}
 		return true;
 	}
@@ -346,7 +459,12 @@ export class RetransmissionBuffer {
 		return item.shared !== null && item.shared.gen === item.sharedGen;
 	}
 
-	private acquire(seq: number, nowMs: number, withBuffer: boolean): RetransmissionItem | undefined {
+	/**
+	 * The slot for a packet with this seq, stored at `nowMs`, counted in `size`, its time set;
+	 * the caller sets the flags (HELD included) and the rest. -1 when it is older than the count
+	 * window.
+	 */
+	private acquire(seq: number, nowMs: number): number {
 		seq &= 0xffff;
 		let ext: number;
 		if (!this.started) {
@@ -355,50 +473,40 @@ export class RetransmissionBuffer {
 			this.newestExt = ext;
 			this.oldestExt = ext;
 			this.newestSeq = seq;
+			this.oldestKeptAtMs = -Infinity;
 		} else {
 			ext = this.newestExt + (((seq - this.newestSeq) << 16) >> 16);
 			if (ext > this.newestExt) {
 				this.newestExt = ext;
 				this.newestSeq = seq;
 				// Slots that fall out of the seq window are evicted by count.
-				this.evictBefore(ext - this.capacity + 1);
+				const limit = ext - this.capacity + 1;
+				if (limit > this.oldestExt) this.evictBefore(limit);
 			} else if (ext <= this.newestExt - this.capacity) {
-				return undefined;
+				return -1;
 			}
 		}
 		this.evictOld(nowMs);
-		if (ext < this.oldestExt) this.oldestExt = ext;
-		// The held window no longer fits the table: double it (up to capacity).
-		while (this.newestExt - this.oldestExt >= this.slots.length && this.slots.length < this.capacity) this.grow();
+		// The window with this packet no longer fits the table: double it (up to capacity). The
+		// packets held are still in [oldestExt, newestExt before this one], what grow() expects.
+		const oldest = ext < this.oldestExt ? ext : this.oldestExt;
+		while (this.newestExt - oldest >= this.slotCount && this.slotCount < this.capacity) this.grow();
+		this.oldestExt = oldest;
 		const slot = ext & this.mask;
-		let item = this.slots[slot];
-		if (item === null) {
-			item = new RetransmissionItem(withBuffer ? Buffer.allocUnsafe(this.maxPacketSize) : EMPTY);
-			this.slots[slot] = item;
-			this.size++;
-		} else if (!item.valid) {
-			// An evicted item left in its slot: reused in place.
-			this.size++;
-		}
-		if (withBuffer && item.buffer.length < this.maxPacketSize) {
-			item.buffer = Buffer.allocUnsafe(this.maxPacketSize);
-		}
-		item.seq = ext;
-		item.storedAtMs = nowMs;
-		item.resentAtMs = 0;
-		item.sentTimes = 0;
-		item.valid = true;
-		return item;
+		if ((this.flags[slot]! & HELD) === 0) this.size++;
+		this.storedAt[slot] = nowMs;
+		// It may be the first one held now.
+		if (nowMs < this.oldestKeptAtMs) this.oldestKeptAtMs = nowMs;
+		return slot;
 	}
 
-	/** The stored packet with this 16-bit seq, if any (and not too old). */
+	/** The stored packet with this 16-bit seq, if any (and not too old): a view valid until the next get(). */
 	get(seq: number, nowMs: number): RetransmissionItem | undefined {
 		if (!this.started) return undefined;
 		this.evictOld(nowMs);
-		const ext = this.newestExt + ((((seq & 0xffff) - this.newestSeq) << 16) >> 16);
-		if (ext > this.newestExt || ext < this.oldestExt) return undefined;
-		const item = this.slots[ext & this.mask];
-		return item !== null && item.valid && item.seq === ext ? item : undefined;
+		const ext = this.lookup(seq & 0xffff);
+		if (ext !== ext) return undefined;
+		return this.fill(this.getView ?? (this.getView = new RetransmissionItem(EMPTY)), ext);
 	}
 
 	/** Answers a generic NACK, expanding each PID + BLP without allocating. */
@@ -427,11 +535,10 @@ export class RetransmissionBuffer {
 
 	/** Drops everything (consumer paused: mediasoup clears the buffer). */
 	clear(): void {
-		for (let i = 0; i < this.slots.length; i++) {
-			const item = this.slots[i];
-			if (item !== null && item.valid) this.release(i, item);
-		}
+		this.flags.fill(0);
+		this.size = 0;
 		this.started = false;
+		this.oldestKeptAtMs = -Infinity;
 	}
 
 	/** Keeps packets for RTT_FACTOR RTTs (within [minAgeMs, maxAgeMs]). */
@@ -453,24 +560,83 @@ export class RetransmissionBuffer {
 		}
 	}
 
+	/** (Re)makes the per-slot arrays for `slots` slots, zeroed (every slot free). */
+	private allocate(slots: number): void {
+		const memory = new ArrayBuffer(slots * SLOT_BYTES);
+		let offset = 0;
+		// Widest first, so that every array is aligned to its element size.
+		this.storedAt = new Float64Array(memory, offset, slots);
+		offset += 8 * slots;
+		this.resentAt = new Float64Array(memory, offset, slots);
+		offset += 8 * slots;
+		this.serials = new Float64Array(memory, offset, slots);
+		offset += 8 * slots;
+		this.timestamps = new Uint32Array(memory, offset, slots);
+		offset += 4 * slots;
+		this.lengths = new Uint32Array(memory, offset, slots);
+		offset += 4 * slots;
+		this.sentTimes = new Uint32Array(memory, offset, slots);
+		offset += 4 * slots;
+		this.patchOffset = new Int32Array(memory, offset, slots);
+		offset += 4 * slots;
+		this.patchValue = new Uint32Array(memory, offset, slots);
+		offset += 4 * slots;
+		this.patchLength = new Uint8Array(memory, offset, slots);
+		offset += slots;
+		this.flags = new Uint8Array(memory, offset, slots);
+		this.slotCount = slots;
+		this.mask = slots - 1;
+	}
+
+	/**
+	 * Doubles the table: each packet held moves to the slot of its seq in the larger one. The
+	 * packets held must be within oldestExt + [0, slot count).
+	 */
 	private grow(): void {
-		const old = this.slots;
-		const size = old.length * 2;
-		const slots = new Array<RetransmissionItem | null>(size).fill(null);
-		const mask = size - 1;
-		for (let i = 0; i < old.length; i++) {
-			const item = old[i];
-			if (item === null || item === undefined) continue;
-			if (item.valid && (item.seq < this.oldestExt || item.seq > this.newestExt)) {
-				// Left behind by a count eviction that jumped over it: evict it now.
-				this.release(i, item);
+		const oldCount = this.slotCount;
+		const oldMask = this.mask;
+		const oldest = this.oldestExt;
+		const storedAt = this.storedAt;
+		const resentAt = this.resentAt;
+		const serials = this.serials;
+		const timestamps = this.timestamps;
+		const lengths = this.lengths;
+		const sentTimes = this.sentTimes;
+		const patchOffset = this.patchOffset;
+		const patchValue = this.patchValue;
+		const patchLength = this.patchLength;
+		const flags = this.flags;
+		const buffers = this.buffers;
+		this.allocate(oldCount * 2);
+		const moved = buffers === null ? null : new Array<Buffer | undefined>(this.slotCount);
+		const mask = this.mask;
+		for (let i = 0; i < oldCount; i++) {
+			let to = i;
+			const f = flags[i]!;
+			if ((f & HELD) !== 0) {
+				// Old slot i holds the one seq = i (mod old size) of the window: it lands on a
+				// slot of its own in the new table.
+				const ext = oldest + ((i - oldest) & oldMask);
+				to = ext & mask;
+				this.storedAt[to] = storedAt[i]!;
+				this.serials[to] = serials[i]!;
+				this.timestamps[to] = timestamps[i]!;
+				this.lengths[to] = lengths[i]!;
+				if ((f & RESENT) !== 0) {
+					this.resentAt[to] = resentAt[i]!;
+					this.sentTimes[to] = sentTimes[i]!;
+				}
+				if ((f & PATCH) !== 0) {
+					this.patchOffset[to] = patchOffset[i]!;
+					this.patchValue[to] = patchValue[i]!;
+					this.patchLength[to] = patchLength[i]!;
+				}
+				this.flags[to] = f;
 			}
-			// Old slot i holds seqs = i (mod old size): they land on distinct new slots. Evicted
-			// items move too, to be reused in place.
-			slots[item.seq & mask] = item;
+			// A copy's buffer goes with its packet; a free slot's stays at i (no packet moves there).
+			if (moved !== null) moved[to] = buffers![i];
 		}
-		this.slots = slots;
-		this.mask = mask;
+		this.buffers = moved;
 	}
 
 	private beginAnswer(nowMs: number): void {
@@ -482,67 +648,129 @@ export class RetransmissionBuffer {
 	}
 
 	private answerOne(seq: number, nowMs: number, rttMs: number): void {
-		const item = this.started ? this.lookup(seq) : undefined;
-		if (item === undefined) {
+		const ext = this.started ? this.lookup(seq) : NaN;
+		if (ext !== ext) {
 			this.missing.push(seq);
 			return;
 		}
-		if (nowMs - item.storedAtMs < this.youngestAskedMs) this.youngestAskedMs = nowMs - item.storedAtMs;
-		// Also makes a seq listed twice in one NACK a single resend.
-		if (item.sentTimes > 0 && nowMs - item.resentAtMs <= rttMs) {
+		const slot = ext & this.mask;
+		const age = nowMs - this.storedAt[slot]!;
+		if (age < this.youngestAskedMs) this.youngestAskedMs = age;
+		const f = this.flags[slot]!;
+		if ((f & RESENT) === 0) {
+			this.flags[slot] = f | RESENT;
+			this.sentTimes[slot] = 1;
+		} else if (nowMs - this.resentAt[slot]! <= rttMs) {
+			// Also makes a seq listed twice in one NACK a single resend.
 			this.throttled.push(seq);
 			return;
+		} else {
+			this.sentTimes[slot]++;
 		}
-		item.resentAtMs = nowMs;
-		item.sentTimes++;
-		this.resend.push(item);
+		this.resentAt[slot] = nowMs;
+		const k = this.resend.length;
+		let view = this.resendViews[k];
+		if (view === undefined) {
+			view = new RetransmissionItem(EMPTY);
+			this.resendViews.push(view);
+		}
+		this.resend.push(this.fill(view, ext));
 	}
 
-	private lookup(seq: number): RetransmissionItem | undefined {
+	/** The extended seq of the packet held with this 16-bit seq (at slot ext & mask), or NaN. */
+	private lookup(seq: number): number {
 		const ext = this.newestExt + (((seq - this.newestSeq) << 16) >> 16);
-		if (ext > this.newestExt || ext < this.oldestExt) return undefined;
-		const item = this.slots[ext & this.mask];
-		return item !== null && item.valid && item.seq === ext ? item : undefined;
+		if (ext > this.newestExt || ext < this.oldestExt) return NaN;
+		// In the window: a packet held in its slot is this one.
+		return (this.flags[ext & this.mask]! & HELD) !== 0 ? ext : NaN;
 	}
 
-	/** Evicts from the oldest end while items are older than maxAgeMs. */
+	/** Makes `item` a view of the packet held with extended seq `ext`. */
+	private fill(item: RetransmissionItem, ext: number): RetransmissionItem {
+		const slot = ext & this.mask;
+		const f = this.flags[slot]!;
+		item.seq = ext;
+		item.storedAtMs = this.storedAt[slot]!;
+		item.valid = true;
+		if ((f & RESENT) !== 0) {
+			item.sentTimes = this.sentTimes[slot]!;
+			item.resentAtMs = this.resentAt[slot]!;
+		} else {
+			item.sentTimes = 0;
+			item.resentAtMs = 0;
+		}
+		if ((f & COPY) !== 0) {
+			item.buffer = this.buffers![slot]!;
+			item.length = this.lengths[slot]!;
+			item.shared = null;
+			item.sharedGen = 0;
+		} else {
+			item.buffer = EMPTY;
+			item.sharedGen = this.serials[slot]!;
+			item.shared = store.packetAt(item.sharedGen);
+			item.length = item.shared.length;
+		}
+		item.timestamp = this.timestamps[slot]!;
+		item.markerSet = (f & MARKER) !== 0;
+		if ((f & PATCH) !== 0) {
+			item.patchOffset = this.patchOffset[slot]!;
+			item.patchLength = this.patchLength[slot]!;
+			item.patchValue = this.patchValue[slot]!;
+		} else {
+			item.patchOffset = -1;
+			item.patchLength = 0;
+			item.patchValue = 0;
+		}
+		return item;
+	}
+
+	/** Evicts from the oldest end while packets are older than the age limit. */
 	private evictOld(nowMs: number): void {
 		const limit = nowMs - this.ageLimitMs;
-		while (this.oldestExt <= this.newestExt && this.size > 0) {
-			const slot = this.oldestExt & this.mask;
-			const item = this.slots[slot];
-			if (item !== null && item.valid && item.seq === this.oldestExt) {
-				if (item.storedAtMs >= limit) return;
-				this.release(slot, item);
+		if (this.oldestKeptAtMs >= limit) return;
+		const flags = this.flags;
+		const storedAt = this.storedAt;
+		const mask = this.mask;
+		const newest = this.newestExt;
+		let oldest = this.oldestExt;
+		let keptAt = -Infinity;
+		while (oldest <= newest && this.size > 0) {
+			// A packet held in this slot is seq `oldest` (the window, see the class comment).
+			const slot = oldest & mask;
+			const f = flags[slot]!;
+			if ((f & HELD) !== 0) {
+				if (storedAt[slot]! >= limit) {
+					keptAt = storedAt[slot]!;
+					break;
+				}
+				flags[slot] = 0;
+				this.size--;
 			}
-			this.oldestExt++;
+			oldest++;
 		}
-	}
-
-	/** Evicts every slot with extended seq < `limit` (the count bound). */
-	private evictBefore(limit: number): void {
-		if (limit - this.oldestExt > this.slots.length) this.oldestExt = limit - this.slots.length;
-		while (this.oldestExt < limit) {
-			const slot = this.oldestExt & this.mask;
-			const item = this.slots[slot];
-			if (item !== null && item.valid && item.seq === this.oldestExt) this.release(slot, item);
-			this.oldestExt++;
-		}
+		this.oldestExt = oldest;
+		this.oldestKeptAtMs = keptAt;
 	}
 
 	/**
-	 * Evicts an item but leaves it in its slot, to be reused in place by the packet that takes
-	 * the slot next: with the stream's packets spread over the table, eviction and storage stay
-	 * balanced whatever the burstiness, so nothing is allocated (and nothing dies in the GC's
-	 * old generation) at a steady rate. `_slot` is kept for callers' symmetry.
+	 * Evicts every packet with extended seq < `limit` (the count bound). A packet held in a slot
+	 * visited is the one of seq `ext` (the window); a jump past the whole table visits each slot
+	 * once, and evicts everything (the window held is then wholly below the limit).
 	 */
-	private release(_slot: number, item: RetransmissionItem): void {
-		item.valid = false;
-		if (item.shared !== null) {
-			// Its buffer was a resend scratch, not its own.
-			item.buffer = EMPTY;
-			item.shared = null;
+	private evictBefore(limit: number): void {
+		const flags = this.flags;
+		const mask = this.mask;
+		let ext = this.oldestExt;
+		if (limit - ext > this.slotCount) ext = limit - this.slotCount;
+		for (; ext < limit; ext++) {
+			const slot = ext & mask;
+			if ((flags[slot]! & HELD) !== 0) {
+				flags[slot] = 0;
+				this.size--;
+			}
 		}
-		this.size--;
+		this.oldestExt = limit;
+		// The first packet held is another one now.
+		this.oldestKeptAtMs = -Infinity;
 	}
 }

@@ -199,3 +199,174 @@ test('storeShared: consumers of one packet share one copy, keep their own seq an
 	for (let s = 0; s < 10; s++) sharedPacketStore.retain(pkt(100 + s, 300), 300, t0 + 2100 + s);
 	assert.equal(RetransmissionBuffer.sharedValid(held), false);
 });
+
+test('slots are reused after eviction across table growth (copies keep their slot buffers)', () => {
+	const buf = new RetransmissionBuffer({ maxAgeMs: 1000, maxPackets: 2500 });
+	// 50 packets at 0 ms fit the first 64 slots; they expire, then 300 packets within the age
+	// limit take those slots and make the table grow (64 -> 512 slots).
+	for (let s = 0; s < 50; s++) buf.store(s, pkt(s), 100, 0);
+	const first = buf.get(10, 0)!.buffer;
+	for (let s = 50; s < 350; s++) buf.store(s, pkt(s), 100, 2000 + s);
+	assert.equal(buf.size, 300);
+	assert.equal(buf.get(10, 2400), undefined, 'evicted by age');
+	for (const s of [50, 74, 128, 200, 349]) {
+		const item = buf.get(s, 2400)!;
+		assert.equal(item.seq, s);
+		assert.equal(item.buffer.readUInt16BE(2), s, `seq ${s} kept its bytes through the growth`);
+		assert.equal(item.buffer[50], s & 0xff);
+		assert.equal(item.storedAtMs, 2000 + s);
+	}
+	// Seq 74 took slot 10 of the first table (74 = 10 mod 64), and its buffer went with it as the table grew.
+	assert.equal(buf.get(74, 2400)!.buffer, first, 'seq 74 reuses the buffer seq 10 had');
+	buf.onNackSequenceNumbers([10, 60, 330], 2400, 100);
+	assert.deepEqual(seqsOf(buf), [60, 330]);
+	assert.deepEqual(buf.missing, [10]);
+});
+
+// The shared store is the process's: each test below that uses it has a clock of its own, later
+// than the previous test's (and than the 2 s its packets live).
+
+test('a NACK for a seq whose slot a newer packet took is missing, not the newer packet', () => {
+	const buf = new RetransmissionBuffer({ maxPackets: 16 });
+	const t0 = 3e9;
+	for (let s = 0; s < 16; s++) buf.storeShared(s, 1000 + s, pkt(s, 300), 300, t0);
+	buf.storeShared(16, 1016, pkt(16, 300), 300, t0 + 1); // takes seq 0's slot
+	buf.storeShared(21, 1021, pkt(21, 300), 300, t0 + 1); // a gap: 1 .. 5 evicted by count too
+	assert.equal(buf.size, 12);
+	buf.onNackSequenceNumbers([0, 5, 6, 16, 21, 17], t0 + 2, 100);
+	assert.deepEqual(buf.missing, [0, 5, 17]);
+	assert.deepEqual(
+		buf.resend.map((i) => [i.seq, i.timestamp, i.shared!.buffer.readUInt16BE(2)]),
+		[
+			[6, 1006, 6],
+			[16, 1016, 16],
+			[21, 1021, 21],
+		],
+	);
+	assert.ok(buf.resend.every((i) => RetransmissionBuffer.sharedValid(i)));
+	assert.equal(buf.get(0, t0 + 2), undefined);
+	assert.equal(buf.get(16, t0 + 2)!.timestamp, 1016);
+});
+
+test('a jump past the whole window evicts every packet it leaves behind (size counts only what is held)', () => {
+	const buf = new RetransmissionBuffer({ maxPackets: 100 });
+	for (let s = 0; s < 200; s++) buf.store(s, pkt(s), 100, 0); // the table is at capacity (128)
+	assert.equal(buf.size, 128);
+	buf.store(1000, pkt(1000), 100, 1);
+	assert.equal(buf.size, 1);
+	assert.equal(buf.get(199, 1), undefined);
+	assert.equal(buf.get(1000, 1)!.buffer.readUInt16BE(2), 1000);
+	for (let s = 1001; s < 1200; s++) buf.store(s, pkt(s), 100, 2);
+	assert.equal(buf.size, 128);
+});
+
+test('storeShared across the 16-bit wrap, then clear()', () => {
+	const buf = new RetransmissionBuffer({ maxAgeMs: 2000, minAgeMs: 2000 });
+	const t0 = 5e9;
+	for (let i = 0; i < 100; i++) {
+		const s = (65500 + i) & 0xffff;
+		buf.storeShared(s, (4294967200 + i * 3000) >>> 0, pkt(s, 200), 200, t0 + i, {
+			marker: i % 2 === 0,
+			payloadOffset: i % 3 === 0 ? -1 : 2,
+			payloadLength: 3,
+			payloadValue: 0xfffff0 + (i % 16),
+		});
+	}
+	buf.onNackSequenceNumbers([65534, 65535, 0, 1, 63, 64], t0 + 100, 50);
+	assert.deepEqual(
+		buf.resend.map((i) => i.seq & 0xffff),
+		[65534, 65535, 0, 1, 63],
+	);
+	assert.deepEqual(buf.missing, [64]);
+	const wrapped = buf.resend[2]; // seq 0: the 36th packet
+	assert.equal(wrapped.seq, 65536, 'extended past the wrap');
+	assert.equal(wrapped.timestamp, (4294967200 + 36 * 3000) >>> 0);
+	assert.equal(wrapped.markerSet, true);
+	assert.equal(wrapped.patchOffset, -1);
+	const next = buf.resend[3]; // seq 1: the 37th
+	assert.deepEqual([next.markerSet, next.patchOffset, next.patchLength, next.patchValue], [false, 2, 3, 0xfffff0 + (37 % 16)]);
+	assert.ok(RetransmissionBuffer.sharedValid(next));
+	assert.equal(next.shared!.buffer.readUInt16BE(2), 1);
+	assert.equal(next.length, 200);
+
+	buf.clear();
+	assert.equal(buf.size, 0);
+	assert.equal(buf.get(0, t0 + 100), undefined);
+	buf.onNackSequenceNumbers([0, 1], t0 + 101, 50);
+	assert.deepEqual(buf.missing, [0, 1]);
+	// Restarts anywhere, with nothing of the previous packets.
+	buf.storeShared(30000, 7, pkt(30000, 200), 200, t0 + 102);
+	assert.equal(buf.size, 1);
+	assert.equal(buf.get(1, t0 + 102), undefined);
+	assert.equal(buf.get(30000, t0 + 102)!.timestamp, 7);
+	assert.equal(buf.get(30000, t0 + 102)!.sentTimes, 0, 'a fresh slot');
+});
+
+test('shared packets that moved on: evicted by the store, their objects and ring slots reused by others', () => {
+	const buf = new RetransmissionBuffer({ maxAgeMs: 4000, minAgeMs: 4000 });
+	const t0 = 9e9;
+	for (let s = 0; s < 300; s++) buf.storeShared(s, s, pkt(s, 100), 100, t0 + s);
+	assert.ok(RetransmissionBuffer.sharedValid(buf.get(5, t0 + 300)!));
+	// 2.5 s later the store has evicted them (the consumer keeps them 4 s): 256 objects kept for
+	// reuse, the others dropped; the next 300 packets take those 256 and new ones, and the ring
+	// slots of the first 300.
+	const other = new RetransmissionBuffer({ maxAgeMs: 4000, minAgeMs: 4000 });
+	for (let s = 0; s < 300; s++) other.storeShared(s, s, pkt(5000 + s, 100), 100, t0 + 2500 + s);
+	buf.onNackSequenceNumbers([0, 5, 150, 299], t0 + 2800, 100);
+	assert.equal(buf.resend.length, 4, 'the consumer still holds them');
+	for (const item of buf.resend) {
+		assert.equal(RetransmissionBuffer.sharedValid(item), false, `seq ${item.seq}`);
+		assert.equal(item.shared!.length, 0, 'a stand-in without bytes, not the packet that took its place');
+	}
+	for (const s of [0, 5, 150, 299]) {
+		const item = other.get(s, t0 + 2800)!;
+		assert.ok(RetransmissionBuffer.sharedValid(item));
+		assert.equal(item.shared!.buffer.readUInt16BE(2), 5000 + s);
+	}
+});
+
+test('items are views: resend stays as answered until the next NACK, get() until the next get()', () => {
+	const buf = new RetransmissionBuffer({ maxPackets: 16 });
+	const t0 = 3e10;
+	for (let s = 0; s < 8; s++) buf.storeShared(s, 100 + s, pkt(s, 100), 100, t0 + 1);
+	buf.onNackSequenceNumbers([2, 3], t0 + 2, 100);
+	const [a, b] = buf.resend;
+	for (let s = 8; s < 30; s++) buf.storeShared(s, 100 + s, pkt(s, 100), 100, t0 + 3); // 2 and 3's slots reused
+	assert.deepEqual([a.seq, a.timestamp, a.sentTimes, b.seq, b.timestamp], [2, 102, 1, 3, 103]);
+	assert.equal(a.shared!.buffer.readUInt16BE(2), 2, 'the shared packet is still the store\'s');
+	const g = buf.get(20, t0 + 3)!;
+	assert.equal(g.seq, 20);
+	assert.equal(buf.get(21, t0 + 3), g, 'the same view, now of seq 21');
+	assert.equal(g.seq, 21);
+	assert.equal(buf.get(2, t0 + 3), undefined);
+	buf.onNackSequenceNumbers([20], t0 + 4, 100);
+	assert.equal(buf.resend[0], a, 'the views are reused by the next answer');
+	assert.equal(a.seq, 20);
+});
+
+test('a clock that goes back: eviction still goes from the oldest seq while it is too old', () => {
+	const buf = new RetransmissionBuffer({ maxAgeMs: 500 });
+	buf.store(5, pkt(5), 100, 1000);
+	buf.store(4, pkt(4), 100, 100); // an older seq, stored "earlier"
+	buf.store(6, pkt(6), 100, 1000);
+	assert.equal(buf.get(4, 700), undefined, 'seq 4 is 600 ms old at 700');
+	assert.equal(buf.get(5, 700)!.storedAtMs, 1000);
+	assert.equal(buf.size, 2);
+	buf.store(3, pkt(3), 100, 200); // the oldest again, and older than the others
+	assert.equal(buf.get(3, 700)!.storedAtMs, 200);
+	assert.equal(buf.get(3, 701), undefined, 'evicted first (seq 5 and 6 stay)');
+	assert.equal(buf.size, 2);
+});
+
+test('a view kept over the shared packet\'s eviction says so before its object is reused', () => {
+	const buf = new RetransmissionBuffer({ maxAgeMs: 4000, minAgeMs: 4000 });
+	const t0 = 4e10;
+	for (let s = 0; s < 10; s++) buf.storeShared(s, s, pkt(s, 100), 100, t0 + s);
+	const held = buf.get(0, t0 + 10)!;
+	assert.ok(RetransmissionBuffer.sharedValid(held));
+	// One packet 2.1 s later: the store evicts all ten and reuses one of their objects.
+	buf.storeShared(10, 10, pkt(10, 100), 100, t0 + 2100);
+	assert.equal(RetransmissionBuffer.sharedValid(held), false);
+	for (let s = 0; s < 10; s++) assert.equal(RetransmissionBuffer.sharedValid(buf.get(s, t0 + 2100)!), false, `seq ${s}`);
+	assert.ok(RetransmissionBuffer.sharedValid(buf.get(10, t0 + 2100)!));
+});
