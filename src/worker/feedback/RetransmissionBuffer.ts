@@ -92,6 +92,16 @@ const GONE = new SharedPacket(EMPTY);
  */
 export class SharedPacketStore {
 	readonly maxAgeMs: number;
+	/**
+	 * How long packets are kept now: the longest any consumer asked for (retain's `keepMs`, its
+	 * RTT-based age limit) over the last one to two seconds, at most maxAgeMs. Consumers keep 500 ms
+	 * on short paths, so a store keeping everyone's 2 s would hold 4x the packets (60 MB at 20k
+	 * packets/s) for nobody.
+	 */
+	private keepMs: number;
+	private windowMaxMs: number;
+	private prevWindowMaxMs: number;
+	private windowStartMs: number;
 	readonly maxPacketSize: number;
 	/** Packets by serial & (length - 1); a power-of-two size, doubled when full. */
 	private ring: (SharedPacket | undefined)[];
@@ -108,6 +118,10 @@ export class SharedPacketStore {
 	constructor(maxAgeMs = 2000, maxPacketSize = 1500) {
 		this.maxAgeMs = maxAgeMs;
 		this.maxPacketSize = maxPacketSize;
+		this.keepMs = maxAgeMs;
+		this.windowMaxMs = 0;
+		this.prevWindowMaxMs = 0;
+		this.windowStartMs = -Infinity;
 		this.ring = new Array<SharedPacket | undefined>(256).fill(undefined);
 		this.oldestSerial = 1;
 		this.nextSerial = 1;
@@ -124,7 +138,9 @@ export class SharedPacketStore {
 	 * when it is the same packet (consumers of one packet are called one after the other), else a
 	 * new copy. Undefined when too big.
 	 */
-	retain(data: Uint8Array, length: number, nowMs: number): SharedPacket | undefined {
+	retain(data: Uint8Array, length: number, nowMs: number, keepMs = this.maxAgeMs): SharedPacket | undefined {
+		if (keepMs > this.windowMaxMs) this.keepAtLeast(keepMs);
+		if (nowMs - this.windowStartMs >= KEEP_WINDOW_MS) this.rollKeepWindow(nowMs);
 		if (length > this.maxPacketSize || length < 12) {
 			return undefined;
 		}
@@ -169,8 +185,30 @@ export class SharedPacketStore {
 		return this.nextSerial - this.oldestSerial;
 	}
 
+	/**
+	 * A consumer keeps its packets `keepMs` (from now on): counts at once. A shorter request takes
+	 * over only once the longer one is a whole window old.
+	 */
+	keepAtLeast(keepMs: number): void {
+		if (keepMs > this.windowMaxMs) this.windowMaxMs = keepMs;
+		if (keepMs > this.keepMs) this.keepMs = Math.min(this.maxAgeMs, keepMs);
+	}
+
+	/** Packets are kept as long as the last window's and this window's longest request. */
+	private rollKeepWindow(nowMs: number): void {
+		this.keepMs = Math.min(this.maxAgeMs, Math.max(this.prevWindowMaxMs, this.windowMaxMs));
+		this.prevWindowMaxMs = this.windowMaxMs;
+		this.windowMaxMs = 0;
+		this.windowStartMs = nowMs;
+	}
+
+	/** How long packets are kept now (ms). */
+	get keptMs(): number {
+		return this.keepMs;
+	}
+
 	private evictOld(nowMs: number): void {
-		const limit = nowMs - this.maxAgeMs;
+		const limit = nowMs - this.keepMs;
 		const mask = this.ring.length - 1;
 		while (this.oldestSerial < this.nextSerial) {
 			const slot = this.oldestSerial & mask;
@@ -196,6 +234,9 @@ export class SharedPacketStore {
 		this.ring = ring;
 	}
 }
+
+/** How often the shared store re-reads how long consumers keep packets. */
+const KEEP_WINDOW_MS = 1000;
 
 /** The worker's store (one per process: consumers of every router share it). */
 const store = new SharedPacketStore();
@@ -434,7 +475,7 @@ export class RetransmissionBuffer {
 		nowMs: number,
 		patch?: PayloadPatch,
 	): boolean {
-		const shared = store.retain(source, length, nowMs);
+		const shared = store.retain(source, length, nowMs, this.ageLimitMs);
 		if (shared === undefined) {
 			this.packetsTooBig++;
 			return false;
@@ -549,7 +590,12 @@ export class RetransmissionBuffer {
 
 	private updateAgeLimit(): void {
 		const delay = Math.max(this.rttMs, this.nackDelayMs);
-		if (delay > 0) this.ageLimitMs = Math.min(this.maxAgeMs, Math.max(this.minAgeMs, RTT_FACTOR * delay));
+		if (delay > 0) {
+			const before = this.ageLimitMs;
+			this.ageLimitMs = Math.min(this.maxAgeMs, Math.max(this.minAgeMs, RTT_FACTOR * delay));
+			// The shared copies of what we hold must now live as long.
+			if (this.ageLimitMs > before) store.keepAtLeast(this.ageLimitMs);
+		}
 	}
 
 	/** After answering a NACK: the youngest packet it asked for tells how late NACKs come now. */

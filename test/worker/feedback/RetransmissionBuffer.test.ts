@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { GenericNack } from '../../../src/proto/rtcp/nack';
-import { RetransmissionBuffer, sharedPacketStore } from '../../../src/worker/feedback/RetransmissionBuffer';
+import { RetransmissionBuffer, SharedPacketStore, sharedPacketStore } from '../../../src/worker/feedback/RetransmissionBuffer';
 
 function pkt(seq: number, size = 100): Buffer {
 	const b = Buffer.alloc(size, seq & 0xff);
@@ -369,4 +369,47 @@ test('a view kept over the shared packet\'s eviction says so before its object i
 	assert.equal(RetransmissionBuffer.sharedValid(held), false);
 	for (let s = 0; s < 10; s++) assert.equal(RetransmissionBuffer.sharedValid(buf.get(s, t0 + 2100)!), false, `seq ${s}`);
 	assert.ok(RetransmissionBuffer.sharedValid(buf.get(10, t0 + 2100)!));
+});
+
+test('the shared store keeps packets as long as the longest-keeping consumer lately asked, within its maximum', () => {
+	const store = new SharedPacketStore(2000);
+	const p = (seq: number): Buffer => pkt(seq, 200);
+	assert.equal(store.keptMs, 2000, 'before any consumer asked');
+	// Consumers keeping 500 ms (short paths): after the first window, 500 ms.
+	let t = 10_000;
+	for (let i = 0; i < 300; i++, t += 10) store.retain(p(i), 200, t, 500);
+	assert.equal(store.keptMs, 500);
+	assert.ok(store.size >= 50 && store.size <= 51, `about 500 ms of packets held (${store.size})`);
+	// One consumer now keeps 1,500 ms: counts at once, nothing more is evicted until then.
+	const before = store.size;
+	store.keepAtLeast(1500);
+	assert.equal(store.keptMs, 1500);
+	for (let i = 300; i < 400; i++, t += 10) store.retain(p(i), 200, t, 500);
+	assert.equal(store.size, before + 100, 'nothing evicted within 1,500 ms');
+	// A request above the maximum is capped.
+	store.retain(p(400), 200, (t += 10), 5000);
+	assert.equal(store.keptMs, 2000);
+	// Only 500 ms requests for two whole windows: back to 500 ms.
+	for (let i = 401; i < 700; i++, t += 10) store.retain(p(i), 200, t, 500);
+	assert.equal(store.keptMs, 500);
+	assert.ok(store.size <= 51, `older packets evicted (${store.size})`);
+});
+
+test("a consumer's longer age limit (its RTT grew) reaches the shared store before its packets would go", () => {
+	// Later than any other test's clock: the store is the process's.
+	const t0 = 9e12;
+	// Everyone has kept 500 ms for a while: so does the store.
+	const other = new RetransmissionBuffer({ maxAgeMs: 2000, minAgeMs: 500 });
+	for (let s = 0; s < 300; s++) other.storeShared(s, s, pkt(30_000 + s, 300), 300, t0 - 3000 + s * 10);
+	assert.equal(sharedPacketStore.keptMs, 500);
+	const buf = new RetransmissionBuffer({ maxAgeMs: 2000, minAgeMs: 500 });
+	for (let s = 0; s < 50; s++) buf.storeShared(s, s, pkt(40_000 + s, 300), 300, t0 + s * 10);
+	// At 490 ms, RTT 400 ms: packets are kept 1.6 s from now on, so the one stored at 100 ms is
+	// still held at 1,100 ms.
+	buf.setRtt(400);
+	const held = buf.get(10, t0 + 1100)!;
+	assert.ok(held, 'the consumer keeps it');
+	// Other consumers' traffic through the store meanwhile (they keep 500 ms).
+	for (let s = 300; s < 320; s++) other.storeShared(s, s, pkt(41_000 + s, 300), 300, t0 + 1100 + s);
+	assert.ok(RetransmissionBuffer.sharedValid(buf.get(10, t0 + 1120)!), 'its shared copy is still there');
 });

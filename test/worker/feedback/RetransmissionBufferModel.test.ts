@@ -7,14 +7,14 @@ import { GenericNack } from '../../../src/proto/rtcp/nack';
 import {
 	RETRANSMISSION_DEFAULT_RTT_MS,
 	RetransmissionBuffer,
+	sharedPacketStore,
 	type PayloadPatch,
 	type RetransmissionItem,
 } from '../../../src/worker/feedback/RetransmissionBuffer';
 import { Prng } from '../../helpers/prng';
 
 const RTT_FACTOR = 4;
-/** sharedPacketStore's defaults. */
-const SHARED_MAX_AGE_MS = 2000;
+/** sharedPacketStore's largest packet. */
 const SHARED_MAX_SIZE = 1500;
 
 interface ModelItem {
@@ -172,8 +172,12 @@ class Model {
 	}
 }
 
-/** When the shared store last evicted (any storeShared() of a new packet): what it still holds. */
-let sharedEvictedAtMs = -Infinity;
+/**
+ * Shared packets stored before this are gone: the store evicts oldest first, at each storeShared()
+ * of a new packet, those older than it keeps packets then (`keptMs`: the longest any consumer
+ * asked for lately, at most 2 s).
+ */
+let sharedGoneBeforeMs = -Infinity;
 /** The shared store is the process's: its clock must not go back from one run to the next. */
 let clock = 1e6;
 
@@ -197,8 +201,7 @@ function checkItem(got: RetransmissionItem, want: ModelItem, what: string): void
 		assert.equal(got.patchLength, want.patch!.payloadLength, `${what}: patch length`);
 		assert.equal(got.patchValue, want.patch!.payloadValue, `${what}: patch value`);
 	}
-	// The shared copy is there as long as the store keeps packets (2 s from its last eviction).
-	const kept = want.storedAtMs >= sharedEvictedAtMs - SHARED_MAX_AGE_MS;
+	const kept = want.storedAtMs >= sharedGoneBeforeMs;
 	assert.equal(RetransmissionBuffer.sharedValid(got), kept, `${what}: sharedValid`);
 	// A packet the store no longer has shows no bytes.
 	assert.equal(got.length, kept ? want.bytes.length : 0, `${what}: length`);
@@ -275,13 +278,17 @@ function runModel(seed: number, cfg: Config, steps: number): void {
 				? undefined
 				: { marker: rand.bool(), payloadOffset: rand.bool() ? -1 : rand.int(20), payloadLength: rand.int(5), payloadValue: rand.u32() };
 			const timestamp = rand.u32();
-			let newShared = false;
+			let evicted = false;
 			for (let c = 0; c < consumers; c++) {
 				const cs = (s + c * 1000) & 0xffff;
 				const shared = modes[c] === 0 || (modes[c] === 2 && rand.bool());
 				if (shared) {
-					if (size <= SHARED_MAX_SIZE) newShared = true;
 					const ok = bufs[c].storeShared(cs, timestamp, data, size, now, patch);
+					if (size <= SHARED_MAX_SIZE && !evicted) {
+						// The first call with this packet copies it, evicting what the store no longer keeps.
+						evicted = true;
+						sharedGoneBeforeMs = Math.max(sharedGoneBeforeMs, now - sharedPacketStore.keptMs);
+					}
 					assert.equal(ok, models[c].storeShared(cs, timestamp, data, now, patch), `${what}: storeShared ${c}`);
 				} else {
 					const copy = Buffer.from(data);
@@ -290,7 +297,6 @@ function runModel(seed: number, cfg: Config, steps: number): void {
 					assert.equal(ok, models[c].store(cs, data, now), `${what}: store ${c}`);
 				}
 			}
-			if (newShared) sharedEvictedAtMs = now;
 		} else if (op < 80) {
 			now += rand.int(100) === 0 ? rand.int(4000) : rand.int(5) === 0 ? rand.int(200) : rand.int(15);
 		} else if (op < 92) {
