@@ -1,7 +1,7 @@
 /**
  * `npm run bench [-- name ...] [--module <path>] [--all] [--<scenario option> value]`
  *
- * Runs the SFU scenarios (fanout, conference, memory, scaling,
+ * Runs the SFU scenarios (fanout, node-floor, conference, memory, scaling,
  * api-create) one after the other, each in a fresh Node.js process (so they
  * do not compete for the two cores), for broth and, with `--module <path>`,
  * for that mediasoup-compatible module too (same scenarios, same run: each
@@ -18,7 +18,9 @@ import { spawnSync } from 'node:child_process';
 import type { Curve, Metric } from './_sfu/common';
 import { renderSvg } from './_sfu/chart';
 
-const SCENARIOS = ['fanout', 'conference', 'memory', 'scaling', 'api-create'];
+const SCENARIOS = ['fanout', 'node-floor', 'conference', 'memory', 'scaling', 'api-create'];
+/** Scenarios that measure no SFU module (run once, whatever --module says). */
+const MODULE_FREE = ['node-floor'];
 const dir = __dirname;
 const argv = process.argv.slice(2);
 const only: string[] = [];
@@ -63,7 +65,7 @@ console.log(`node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.
 
 for (const file of files) {
 	const isScenario = SCENARIOS.includes(file.replace(/\.js$/, ''));
-	const targets: (string | undefined)[] = [undefined, ...(isScenario ? modules : [])];
+	const targets: (string | undefined)[] = [undefined, ...(isScenario && !MODULE_FREE.includes(file.replace(/\.js$/, '')) ? modules : [])];
 
 	for (const mod of targets) {
 		const t0 = Date.now();

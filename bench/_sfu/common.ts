@@ -74,7 +74,7 @@ export class Helper {
 	#next = 1;
 	#pending = new Map<number, { resolve: (v: any) => void; reject: (e: Error) => void }>();
 
-	constructor(script: 'loadgen' | 'sink') {
+	constructor(script: 'loadgen' | 'sink' | 'floor') {
 		// A clean environment for helpers: no NODE_OPTIONS (--cpu-prof is for the worker only).
 		const env = { ...process.env };
 
