@@ -2,17 +2,21 @@
  * The least a Node.js SFU does per packet, as a child process of bench/node-floor.ts: one ingest
  * UDP socket; every datagram is copied, given a new sequence number per destination, and sent on
  * each of N connected sockets. Same socket layer as broth's worker (src/worker/net/UdpSocket: the
- * UDP handle's onmessage, connected raw-handle sends), no RTP parsing, no SRTP, no state.
+ * UDP handle's onmessage, connected raw-handle sends), no RTP parsing, no state.
  *
- * Requests: setup {ports} -> {port, pid}, count -> datagrams received.
+ * With SRTP keys, each datagram is unprotected on the way in and each copy protected on the way
+ * out with broth's SrtpSession (the calls its PlainTransport makes).
+ *
+ * Requests: setup {ports, recvBufferSize, srtp?: {in, out[]}} -> {port, pid}, count -> datagrams received.
  */
+import { SrtpOutput, SrtpSession } from '../../src/proto/srtp';
 import { UdpSocket } from '../../src/worker/net/UdpSocket';
-import { serve, sleep } from './common';
+import { serve, sleep, SUITE } from './common';
 
 let received = 0;
 
 serve({
-	async setup({ ports, recvBufferSize }: { ports: number[]; recvBufferSize: number }) {
+	async setup({ ports, recvBufferSize, srtp }: { ports: number[]; recvBufferSize: number; srtp?: { in: string; out: string[] } }) {
 		const choice = { min: 20000, max: 60000 };
 		const ingest = await UdpSocket.bind({ ip: '127.0.0.1', choice, recvBufferSize });
 		const outs: UdpSocket[] = [];
@@ -30,8 +34,16 @@ serve({
 		const seqs = new Uint16Array(outs.length);
 		const scratch = Buffer.allocUnsafeSlow(2048);
 		const views: Buffer[] = [];
+		const recv = srtp ? new SrtpSession(SUITE as any, srtp.in) : undefined;
+		const sends = srtp ? srtp.out.map((key) => new SrtpSession(SUITE as any, key)) : [];
+		const output = new SrtpOutput(2048);
 
-		ingest.onPacket = (data) => {
+		ingest.onPacket = (input) => {
+			const data = recv ? recv.unprotectRtp(input) : input;
+
+			if (data === undefined) {
+				return;
+			}
 			received++;
 
 			const length = data.length;
@@ -42,7 +54,12 @@ serve({
 				view[2] = seqs[i]! >>> 8;
 				view[3] = seqs[i]!;
 				seqs[i]++;
-				outs[i]!.send(view, ports[i]!, '127.0.0.1');
+
+				const out = recv ? sends[i]!.protectRtpInto(view, output) : view;
+
+				if (out !== undefined) {
+					outs[i]!.send(out, ports[i]!, '127.0.0.1');
+				}
 			}
 		};
 
