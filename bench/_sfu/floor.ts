@@ -33,7 +33,7 @@ serve({
 
 		const seqs = new Uint16Array(outs.length);
 		const scratch = Buffer.allocUnsafeSlow(2048);
-		const views: Buffer[] = [];
+		const views = new Array<Buffer | undefined>(2049);
 		const recv = srtp ? new SrtpSession(SUITE as any, srtp.in) : undefined;
 		const sends = srtp ? srtp.out.map((key) => new SrtpSession(SUITE as any, key)) : [];
 		const output = new SrtpOutput(2048);

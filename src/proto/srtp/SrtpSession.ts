@@ -35,13 +35,16 @@ const E_FLAG = 0x80000000;
 // scratch holds that layout (JavaScript runs one packet at a time, so sessions can share it), and
 // its subarrays are cached by length (creating one costs about as much as hashing 300 bytes).
 let scratch = Buffer.allocUnsafeSlow(2048);
-/** hashViews[n] = scratch[0..n): K^ipad || message. */
-let hashViews: Buffer[] = [];
+/**
+ * hashViews[n] = scratch[0..n): K^ipad || message. View caches are sized up front: an empty array
+ * first written at index ~1,200 turns into a dictionary (a hashed lookup per packet).
+ */
+let hashViews = new Array<Buffer | undefined>(scratch.length + 1);
 
 function scratchFor(bytes: number): Buffer {
 	if (scratch.length < bytes) {
 		scratch = Buffer.allocUnsafeSlow(Math.max(bytes, scratch.length * 2));
-		hashViews = [];
+		hashViews = new Array<Buffer | undefined>(scratch.length + 1);
 	}
 	return scratch;
 }
@@ -88,16 +91,16 @@ export class SrtpOutput {
 	readonly words: Int32Array;
 	/** The K^ipad buffer[0..64) holds. */
 	ipad: Buffer | null;
-	private readonly hashViews: Buffer[];
-	private readonly packetViews: Buffer[];
+	private readonly hashViews: (Buffer | undefined)[];
+	private readonly packetViews: (Buffer | undefined)[];
 
 	constructor(maxPacket = 1500) {
 		const size = (OUTPUT_HEADROOM + maxPacket + 16 + 4 + 3) & ~3;
 		this.buffer = Buffer.allocUnsafeSlow(size);
 		this.words = new Int32Array(this.buffer.buffer, 0, size >>> 2);
 		this.ipad = null;
-		this.hashViews = [];
-		this.packetViews = [];
+		this.hashViews = new Array<Buffer | undefined>(size + 1);
+		this.packetViews = new Array<Buffer | undefined>(size + 1);
 	}
 
 	/** Protected packets this output can hold (input length + tag). */

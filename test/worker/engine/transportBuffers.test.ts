@@ -6,7 +6,8 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { RateCalculator } from '../../../src/worker/engine/transports/rate';
-import { RtpScratch } from '../../../src/worker/engine/transports/common';
+import { protectRtpForSend, RtpScratch, sentProtected, srtpOutput } from '../../../src/worker/engine/transports/common';
+import { SrtpSession } from '../../../src/proto/srtp';
 
 test('transport rate: no slots until the first update, 0 bps before; the 1 s window after', () => {
 	const rate = new RateCalculator();
@@ -71,4 +72,46 @@ test('RTP scratch: allocated by the first view, one view per length, grows, reti
 	// Small again after a retire: the initial size.
 	scratch.retire();
 	assert.equal(scratch.view(10).buffer.byteLength, 64);
+});
+
+test('SRTP output: transports share the worker\'s while their sockets send synchronously; a queued send keeps it; TCP gets its own', () => {
+	const key = (seed: number): string => Buffer.alloc(30, seed).toString('base64');
+	const suite = 'AES_CM_128_HMAC_SHA1_80';
+	const [txA, txB] = [new SrtpSession(suite, key(1)), new SrtpSession(suite, key(2))];
+	const [rxA, rxB] = [new SrtpSession(suite, key(1)), new SrtpSession(suite, key(2))];
+	const rtp = (seq: number, fill: number): Buffer => {
+		const b = Buffer.alloc(12 + 1000, fill);
+		b[0] = 0x80;
+		b[1] = 96;
+		b.writeUInt16BE(seq, 2);
+		b.writeUInt32BE(0x1234, 8);
+		return b;
+	};
+	// What UdpSocket tells: whether its last sends all went to the kernel at once.
+	const free = { sendBuffersFree: true } as any;
+	const queued = { sendBuffersFree: false } as any;
+
+	const a1 = protectRtpForSend(txA, rtp(1, 0xaa), free)!;
+	const wireA1 = Buffer.from(a1);
+	sentProtected(free, a1);
+	const b1 = protectRtpForSend(txB, rtp(1, 0xbb), free)!;
+	assert.equal(b1.buffer, a1.buffer, 'one output for both transports');
+	assert.ok(srtpOutput.holds(b1));
+	assert.deepEqual(rxA.unprotectRtp(wireA1), rtp(1, 0xaa));
+
+	// B's send was queued by libuv: the output stays with it, the next packet gets another one.
+	sentProtected(queued, b1);
+	const heldByQueue = Buffer.from(b1);
+	const a2 = protectRtpForSend(txA, rtp(2, 0xcc), free)!;
+	assert.notEqual(a2.buffer, b1.buffer);
+	assert.ok(b1.equals(heldByQueue), 'the queued packet is not overwritten');
+	assert.deepEqual(rxB.unprotectRtp(Buffer.from(b1)), rtp(1, 0xbb));
+	assert.deepEqual(rxA.unprotectRtp(Buffer.from(a2)), rtp(2, 0xcc));
+
+	// No UDP socket (a TCP sink may queue) or a socket with a send queued: a buffer of its own.
+	const tcp = protectRtpForSend(txA, rtp(3, 0xdd), undefined)!;
+	const busy = protectRtpForSend(txA, rtp(4, 0xee), queued)!;
+	assert.ok(!srtpOutput.holds(tcp) && !srtpOutput.holds(busy));
+	assert.deepEqual(rxA.unprotectRtp(Buffer.from(tcp)), rtp(3, 0xdd));
+	assert.deepEqual(rxA.unprotectRtp(Buffer.from(busy)), rtp(4, 0xee));
 });

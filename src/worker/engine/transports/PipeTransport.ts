@@ -8,14 +8,13 @@ import {
 	generateSrtpKey,
 	looksLikeRtpOrRtcp,
 	makeTuple,
-	protectRtpForSend,
+	sendRtpOnSocket,
 	rtpScratch,
-	SRTP_OUT_SIZE,
 	type Tuple,
 	type WireListenInfo,
 } from './common';
 import type { UdpSocket } from '../../net/UdpSocket';
-import { SrtpOutput, SrtpSession } from '../../../proto/srtp/SrtpSession';
+import { SrtpSession } from '../../../proto/srtp/SrtpSession';
 
 const logger = new WorkerLogger('PipeTransport');
 
@@ -212,13 +211,6 @@ export class PipeTransport extends Transport {
 		return rtpScratch.view(length);
 	}
 
-	/** SRTP output while the socket sends synchronously (its send queue empty): reused per packet. */
-	#srtpOutBuffer: SrtpOutput | undefined;
-
-	get #srtpOut(): SrtpOutput {
-		return (this.#srtpOutBuffer ??= new SrtpOutput(SRTP_OUT_SIZE));
-	}
-
 	protected override sendRtpData(data: Buffer, length: number, now: number): void {
 		const tuple = this.#tuple;
 
@@ -226,27 +218,14 @@ export class PipeTransport extends Transport {
 			return;
 		}
 
-		let out = data.length === length ? data : data.subarray(0, length);
+		const sent = sendRtpOnSocket(this.#bound.socket, this.#srtpSend, data.length === length ? data : data.subarray(0, length), tuple.remotePort!, tuple.remoteIp!);
 
-		if (this.#srtpSend !== undefined) {
-			const protectedPacket = protectRtpForSend(this.#srtpSend, out, this.#bound.socket.sendBuffersFree ? this.#srtpOut : undefined);
+		if (sent === undefined) {
+			this.srtpProtectFailures++;
 
-			if (protectedPacket === undefined) {
-				this.srtpProtectFailures++;
-
-				return;
-			}
-			out = protectedPacket;
+			return;
 		}
-
-		const socket = this.#bound.socket;
-
-		socket.send(out, tuple.remotePort!, tuple.remoteIp!);
-		if (rtpScratch.holds(out) && !socket.sendBuffersFree) {
-			// Queued, not copied: the scratch stays with this send.
-			rtpScratch.retire();
-		}
-		this.dataSent(out.length, now);
+		this.dataSent(sent.length, now);
 	}
 
 	protected override sendSctpData(packet: Buffer): void {

@@ -3,14 +3,14 @@ import type { Router } from '../Router';
 import { Transport, type BaseTransportOptions } from './Transport';
 import { bindListenInfos, checkWireListenInfo, closeBound, localAddressOf, type BoundListenInfo } from './listen';
 import { candidatesForSources, type IceCandidate } from './iceCandidates';
-import { protectRtpForSend, randomIceString, rtpScratch, SRTP_OUT_SIZE, type WireListenInfo } from './common';
+import { protectRtpForSend, randomIceString, rtpScratch, sentProtected, type WireListenInfo } from './common';
 import type { WebRtcServer } from './WebRtcServer';
 import type { UdpSocket } from '../../net/UdpSocket';
 import type { TcpConnection } from '../../net/TcpServer';
 import { IceServer, iceTupleKey, type IceState, type IceTuple } from '../../ice/IceServer';
 import { DtlsSession, type DtlsSessionState } from '../../dtls/DtlsSession';
 import { parseStunMessage } from '../../../proto/stun';
-import { SrtpFailure, SrtpOutput, type SrtpSession } from '../../../proto/srtp';
+import { SrtpFailure, type SrtpSession } from '../../../proto/srtp';
 import type { DtlsLocalCertificate } from '../../../proto/dtls';
 
 const logger = new WorkerLogger('WebRtcTransport');
@@ -637,16 +637,6 @@ export class WebRtcTransport extends Transport {
 		return rtpScratch.view(length);
 	}
 
-	/** SRTP output reused per packet while the selected UDP socket sends synchronously (made by the first: a receiving transport never needs it). */
-	#srtpOutBuffer: SrtpOutput | undefined = undefined;
-
-	get #srtpOut(): SrtpOutput {
-		return (this.#srtpOutBuffer ??= new SrtpOutput(SRTP_OUT_SIZE));
-	}
-
-	/** The socket #srtpOut last went out on. */
-	#srtpOutSocket: UdpSocket | undefined;
-
 	/** RTP to the peer: protected with SRTP, on the selected tuple; dropped before ICE and DTLS are up. */
 	protected override sendRtpData(data: Buffer, length: number, now: number): void {
 		const send = this.#srtpSend;
@@ -656,20 +646,10 @@ export class WebRtcTransport extends Transport {
 			return;
 		}
 
-		// A TCP sink may keep the buffer queued; a UDP one sends synchronously while its queue is empty.
-		// The buffer may still sit in the queue of the socket it last went out on (another tuple,
-		// before ICE selected this one): reused only when that socket's queue is empty too.
+		// A TCP sink may keep the buffer queued: it gets a buffer of its own. A UDP one shares the
+		// worker's SRTP output, left to the send if libuv queued it.
 		const udp = selected.udp;
-		const last = this.#srtpOutSocket;
-		const into =
-			udp !== undefined && udp.sendBuffersFree && (last === undefined || last === udp || last.sendBuffersFree)
-				? this.#srtpOut
-				: undefined;
-
-		if (into !== undefined) {
-			this.#srtpOutSocket = udp;
-		}
-		const protectedPacket = protectRtpForSend(send, data.length === length ? data : data.subarray(0, length), into);
+		const protectedPacket = protectRtpForSend(send, data.length === length ? data : data.subarray(0, length), udp);
 
 		if (protectedPacket === undefined) {
 			this.counters.srtpProtectFailures++;
@@ -678,6 +658,7 @@ export class WebRtcTransport extends Transport {
 		}
 		this.counters.rtpPacketsSent++;
 		this.#sendOn(selected, protectedPacket, now);
+		sentProtected(udp, protectedPacket);
 	}
 
 	protected override sendRtcpData(data: Buffer): void {

@@ -1,5 +1,6 @@
 import { randomBytes, randomInt } from 'node:crypto';
-import type { SrtpOutput, SrtpSession } from '../../../proto/srtp';
+import { SrtpOutput, type SrtpSession } from '../../../proto/srtp';
+import type { UdpSocket } from '../../net/UdpSocket';
 
 export type Protocol = 'udp' | 'tcp';
 
@@ -77,8 +78,11 @@ export class RtpScratch {
 	readonly #initialSize: number;
 	/** Allocated by the first view(); its own ArrayBuffer (holds() compares them). */
 	#buffer: Buffer | undefined = undefined;
-	/** buffer[0 .. n) at [n]: a subarray per packet would allocate. */
-	#views: Buffer[] = [];
+	/**
+	 * buffer[0 .. n) at [n]: a subarray per packet would allocate. Sized up front: an empty array
+	 * first written at index ~1,200 turns into a dictionary (a hashed lookup per packet).
+	 */
+	#views: (Buffer | undefined)[] = [];
 
 	constructor(initialSize = 2048) {
 		this.#initialSize = initialSize;
@@ -90,13 +94,13 @@ export class RtpScratch {
 
 		if (buffer === undefined || length > buffer.length) {
 			buffer = this.#buffer = Buffer.allocUnsafeSlow(buffer === undefined && length <= this.#initialSize ? this.#initialSize : length * 2);
-			this.#views = [];
+			this.#views = new Array<Buffer | undefined>(buffer.length + 1);
 		}
 
 		return this.#views[length] ?? (this.#views[length] = buffer.subarray(0, length));
 	}
 
-	/** Whether `data` lies in the current scratch. */
+	/** Whether `data` lies in the current scratch (reads `.buffer`, a native call: not per packet). */
 	holds(data: Uint8Array): boolean {
 		return this.#buffer !== undefined && data.buffer === this.#buffer.buffer;
 	}
@@ -116,15 +120,77 @@ export const rtpScratch = new RtpScratch();
 export const SRTP_OUT_SIZE = 2048;
 
 /**
- * SRTP-protects an outgoing RTP packet: into `output` (the transport's reused SrtpOutput, when
- * its socket is done with the last one), else into a new buffer (also when it does not fit).
+ * The worker's one SRTP output (see SrtpOutput), shared by its transports as rtpScratch is:
+ * JavaScript protects one packet at a time and a UDP send copies it to the kernel at once. A send
+ * that libuv queued instead keeps the output: retire() leaves it to that send and the next
+ * packet gets a new one, so a reused output is never held by a queued send, whichever socket.
  */
-export function protectRtpForSend(session: SrtpSession, packet: Buffer, output: SrtpOutput | undefined): Buffer | undefined {
-	if (output !== undefined && packet.length + 16 <= output.capacity) {
-		return session.protectRtpInto(packet, output);
+class SharedSrtpOutput {
+	#output: SrtpOutput | undefined = undefined;
+
+	get current(): SrtpOutput {
+		return (this.#output ??= new SrtpOutput(SRTP_OUT_SIZE));
+	}
+
+	/** Whether `data` lies in the current output (reads `.buffer`, a native call: not per packet). */
+	holds(data: Uint8Array): boolean {
+		return this.#output !== undefined && data.buffer === this.#output.buffer.buffer;
+	}
+
+	retire(): void {
+		this.#output = undefined;
+	}
+}
+
+export const srtpOutput = new SharedSrtpOutput();
+
+/**
+ * SRTP-protects an outgoing RTP packet for a send on `socket`: into the shared output while the
+ * socket sends synchronously, else (a TCP sink, a queue, a packet too long) into a new buffer.
+ * After the send, call sentProtected().
+ */
+export function protectRtpForSend(session: SrtpSession, packet: Buffer, socket: UdpSocket | undefined): Buffer | undefined {
+	if (socket !== undefined && socket.sendBuffersFree) {
+		const output = srtpOutput.current;
+
+		if (packet.length + 16 <= output.capacity) {
+			return session.protectRtpInto(packet, output);
+		}
 	}
 
 	return session.protectRtp(packet);
+}
+
+/** After a send of protectRtpForSend()'s result on `socket`: a queued send keeps the shared output. */
+export function sentProtected(socket: UdpSocket | undefined, sent: Buffer): void {
+	if (socket !== undefined && !socket.sendBuffersFree && srtpOutput.holds(sent)) {
+		srtpOutput.retire();
+	}
+}
+
+/**
+ * One outgoing RTP packet of a Plain/PipeTransport on its UDP socket: SRTP-protected when there
+ * is a `session`, sent, and the worker's shared buffers a queued send still holds left to it.
+ * Returns the bytes sent, or undefined when protecting failed.
+ */
+export function sendRtpOnSocket(socket: UdpSocket, session: SrtpSession | undefined, packet: Buffer, port: number, ip: string): Buffer | undefined {
+	if (session !== undefined) {
+		const protectedPacket = protectRtpForSend(session, packet, socket);
+
+		if (protectedPacket !== undefined) {
+			socket.send(protectedPacket, port, ip);
+			sentProtected(socket, protectedPacket);
+		}
+
+		return protectedPacket;
+	}
+	socket.send(packet, port, ip);
+	if (!socket.sendBuffersFree && rtpScratch.holds(packet)) {
+		// Queued, not copied: the scratch stays with this send.
+		rtpScratch.retire();
+	}
+
+	return packet;
 }
 
 export const SRTP_MASTER_LENGTHS: Readonly<Record<SrtpCryptoSuite, number>> = {
