@@ -118,7 +118,12 @@ export class UdpSocket {
 			});
 		}
 		// A send error (e.g. ICMP unreachable reported on a later call) must not kill the worker.
-		socket.on('error', () => {});
+		// Where dgram's onmessage still runs (handle not reachable), receive errors come this way.
+		socket.on('error', (error: NodeJS.ErrnoException) => {
+			if (error.syscall === 'recvmsg') {
+				this.recvErrors++;
+			}
+		});
 	}
 
 	/** Binds on `ip` at the chosen port (or the first free one of the range). */

@@ -211,6 +211,52 @@ test('UdpSocket.connectTo(): buffers are not reported free while the connect is 
 	peer.close();
 });
 
+test("UdpSocket over a dgram socket whose UDP handle is not reachable (dgram's events): datagrams arrive, a receive error is counted as with the handle", async (t) => {
+	for (const [family, ip] of [['udp4', '127.0.0.1'], ['udp6', '::1']] as const) {
+		for (const reachable of [true, false]) {
+			const inner = dgram.createSocket(family);
+
+			await new Promise<void>((resolve) => inner.bind(0, ip, resolve));
+
+			// What a Node version without the internal state symbol looks like: no own symbols.
+			const hidden = new Proxy(inner, { ownKeys: (target) => Reflect.ownKeys(target).filter((key) => typeof key !== 'symbol') });
+			const socket = new UdpSocket(reachable ? inner : hidden);
+			const peer = dgram.createSocket(family);
+
+			t.after(() => {
+				socket.close();
+				try {
+					peer.close();
+				} catch {
+					// already closed by the test
+				}
+			});
+			await new Promise<void>((resolve) => peer.bind(0, ip, resolve));
+
+			const peerPort = peer.address().port;
+			const back = new Promise<[string, string, number]>((resolve) => {
+				socket.onPacket = (data, fromIp, fromPort) => resolve([data.toString(), fromIp, fromPort]);
+			});
+
+			peer.send(Buffer.from('hello'), socket.localPort, ip);
+			assert.deepEqual(await back, ['hello', ip, peerPort], `${family}, handle reachable: ${reachable}`);
+			socket.connectTo(ip, peerPort);
+			for (let waited = 0; !socket.connected; waited += 5) {
+				assert.ok(waited < 3000, 'connected');
+				await new Promise((r) => setTimeout(r, 5));
+			}
+			// One datagram to a port nobody listens on any more, nothing sent after it: the ICMP
+			// port unreachable can only surface on the connected socket's next receive.
+			peer.close();
+			socket.send(Buffer.from('gone'), peerPort, ip);
+			for (let waited = 0; socket.recvErrors === 0 && waited < 1000; waited += 5) {
+				await new Promise((r) => setTimeout(r, 5));
+			}
+			assert.equal(socket.recvErrors, 1, `${family}, handle reachable: ${reachable}: the receive error was counted`);
+		}
+	}
+});
+
 test('TcpServer accepts passive connections and delivers RFC 4571 packets', async () => {
 	const server = await TcpServer.bind({ ip: '127.0.0.1', choice: { min: 20000, max: 40000 } });
 	const packets: string[] = [];
