@@ -105,6 +105,10 @@ export class RtpPacket {
 	// to keep them on the heap: an off-heap typed array costs microseconds to allocate,
 	// which would dominate `new RtpPacket()` and `clone()`. They grow on the rare packet
 	// with more than INDEX_START distinct ids.
+	/** The last `payload` view and the buffer it was made of. */
+	private payloadView: Buffer | null;
+	private payloadViewOf: Buffer | null;
+	private payloadViewOffset: number;
 	private extIds: Uint8Array;
 	private extOffsets: Int32Array;
 	private extLengths: Uint8Array;
@@ -122,6 +126,9 @@ export class RtpPacket {
 		this.paddingLength = 0;
 		this.extensionCount = 0;
 		this.hasDuplicateExtensions = false;
+		this.payloadView = null;
+		this.payloadViewOf = null;
+		this.payloadViewOffset = 0;
 		this.extIds = new Uint8Array(INDEX_START);
 		this.extOffsets = new Int32Array(INDEX_START);
 		this.extLengths = new Uint8Array(INDEX_START);
@@ -383,7 +390,18 @@ export class RtpPacket {
 
 	/** The payload (without padding) as a view into `buffer`. */
 	get payload(): Buffer {
-		return this.buffer.subarray(this.payloadOffset, this.payloadOffset + this.payloadLength);
+		// Read per packet by key frame detection, the layer reader and each consumer's layer
+		// context: one view while buffer, offset and length stay as they were (a subarray costs
+		// an allocation each time).
+		const view = this.payloadView;
+		if (view !== null && this.payloadViewOf === this.buffer && this.payloadViewOffset === this.payloadOffset && view.length === this.payloadLength) {
+			return view;
+		}
+		const fresh = this.buffer.subarray(this.payloadOffset, this.payloadOffset + this.payloadLength);
+		this.payloadView = fresh;
+		this.payloadViewOf = this.buffer;
+		this.payloadViewOffset = this.payloadOffset;
+		return fresh;
 	}
 
 	/** Replaces the payload, keeping any padding after it. */

@@ -197,3 +197,29 @@ test('clone is a deep copy with spare capacity', () => {
 	assert.equal(p.ssrc, 0x1c642782);
 	assert.deepEqual(c.getExtension(5), hex('aa'));
 });
+
+test('payload: one view while the packet stays as it is; a new parse, setPayload or extension change gives the new payload', () => {
+	const p = new RtpPacket();
+	const a = Buffer.from('80000001000000020000000311223344', 'hex');
+	const b = Buffer.from('8000000100000002000000035566778899', 'hex');
+	assert.ok(p.parse(a));
+	const first = p.payload;
+	assert.equal(p.payload, first, 'the same view on a second read');
+	assert.deepEqual([...first], [0x11, 0x22, 0x33, 0x44]);
+	// Reused for another packet (the engine's scratch packets are): that packet's payload.
+	assert.ok(p.parse(b));
+	assert.deepEqual([...p.payload], [0x55, 0x66, 0x77, 0x88, 0x99]);
+	// The same buffer again after another: its payload, from the buffer as it is now.
+	a[12] = 0xaa;
+	assert.ok(p.parse(a));
+	assert.deepEqual([...p.payload], [0xaa, 0x22, 0x33, 0x44]);
+	p.setPayload(Buffer.from([1, 2]));
+	assert.deepEqual([...p.payload], [1, 2]);
+	// An extension inserted before the payload moves it.
+	p.setExtensionForm(ExtensionForm.OneByte);
+	p.setExtension(3, Buffer.from([9]));
+	assert.deepEqual([...p.payload], [1, 2]);
+	assert.equal(p.payload.byteOffset - p.buffer.byteOffset, p.payloadOffset);
+	p.removeExtension(3);
+	assert.deepEqual([...p.payload], [1, 2]);
+});
