@@ -86,9 +86,9 @@ const OUTPUT_HEADROOM = 64;
  * Views of the buffer are cached by length, so a protected packet costs no allocation.
  */
 export class SrtpOutput {
-	readonly buffer: Buffer;
+	buffer: Buffer;
 	/** Int32 view of the whole buffer (own ArrayBuffer: aligned) for the keystream XOR. */
-	readonly words: Int32Array;
+	words: Int32Array;
 	/** The K^ipad buffer[0..64) holds. */
 	ipad: Buffer | null;
 	private readonly hashViews: (Buffer | undefined)[];
@@ -101,6 +101,18 @@ export class SrtpOutput {
 		this.ipad = null;
 		this.hashViews = new Array<Buffer | undefined>(size + 1);
 		this.packetViews = new Array<Buffer | undefined>(size + 1);
+	}
+
+	/**
+	 * A new buffer of the same size, for when something (a queued send) still holds the current
+	 * one; the view caches are emptied, not reallocated.
+	 */
+	renew(): void {
+		this.buffer = Buffer.allocUnsafeSlow(this.buffer.length);
+		this.words = new Int32Array(this.buffer.buffer, 0, this.buffer.length >>> 2);
+		this.ipad = null;
+		this.hashViews.fill(undefined);
+		this.packetViews.fill(undefined);
 	}
 
 	/** Protected packets this output can hold (input length + tag). */
@@ -456,14 +468,25 @@ class RtpSendState extends RtpStreamState {
 	}
 }
 
+/**
+ * A receiving stream prefetches keystream (up to RECV_KEYSTREAM_MAX_BYTES) once it has proven
+ * itself with this many authenticated packets, and a session does so for this many streams at
+ * most: a peer holding the key could otherwise make it keep ~20 KB for every SSRC it invents.
+ */
+const RECV_KEYSTREAM_AFTER = 32;
+const MAX_RECV_KEYSTREAMS = 32;
+
 class RtpRecvState extends RtpStreamState {
 	readonly window: ReplayWindow;
-	readonly keystream: PacketKeystream | null;
+	keystream: PacketKeystream | null;
+	/** Packets authenticated while without a keystream. */
+	packets: number;
 
-	constructor(firstSeq: number, windowSize: number, keystream: PacketKeystream | null) {
+	constructor(firstSeq: number, windowSize: number) {
 		super(firstSeq);
 		this.window = new ReplayWindow(windowSize);
-		this.keystream = keystream;
+		this.keystream = null;
+		this.packets = 0;
 	}
 }
 
@@ -545,9 +568,19 @@ export class SrtpSession {
 	/** Forgets an SSRC's rollover counter, SRTCP index and replay windows. */
 	removeSsrc(ssrc: number): void {
 		this.txRtp.delete(ssrc);
-		this.rxRtp.delete(ssrc);
+		this.dropRecv(ssrc);
 		this.txRtcp.delete(ssrc);
 		this.rxRtcp.delete(ssrc);
+	}
+
+	/** Receive streams holding a keystream prefetch (at most MAX_RECV_KEYSTREAMS). */
+	private rxKeystreams = 0;
+
+	private dropRecv(ssrc: number): void {
+		if (this.rxRtp.get(ssrc)?.keystream != null) {
+			this.rxKeystreams--;
+		}
+		this.rxRtp.delete(ssrc);
 	}
 
 	/** The rollover counter the sender uses for `ssrc` (RFC 3711 section 3.3.1), or undefined. */
@@ -567,7 +600,8 @@ export class SrtpSession {
 		} else {
 			this.txRtp.set(ssrc, new RtpSendState(seq & 0xffff, roc >>> 0, this.transform.newKeystream()));
 		}
-		const rx = new RtpRecvState(seq & 0xffff, this.windowSize, this.transform.newKeystream(RECV_KEYSTREAM_MAX_BYTES));
+		this.dropRecv(ssrc);
+		const rx = new RtpRecvState(seq & 0xffff, this.windowSize);
 		rx.roc = roc >>> 0;
 		this.rxRtp.set(ssrc, rx);
 	}
@@ -672,12 +706,19 @@ export class SrtpSession {
 			return undefined;
 		}
 		if (st === undefined) {
-			const ns = new RtpRecvState(seq, this.windowSize, this.transform.newKeystream(RECV_KEYSTREAM_MAX_BYTES));
+			const ns = new RtpRecvState(seq, this.windowSize);
+			ns.packets = 1;
 			ns.window.accept(seq);
 			this.rxRtp.set(ssrc, ns);
 		} else {
 			st.window.accept(v * 0x10000 + seq);
 			st.update(v, seq);
+			if (st.keystream === null && ++st.packets >= RECV_KEYSTREAM_AFTER && this.rxKeystreams < MAX_RECV_KEYSTREAMS) {
+				st.keystream = this.transform.newKeystream(RECV_KEYSTREAM_MAX_BYTES);
+				if (st.keystream !== null) {
+					this.rxKeystreams++;
+				}
+			}
 		}
 		this.lastFailure = SrtpFailure.None;
 		return packet.subarray(0, end);

@@ -520,3 +520,27 @@ for (const suite of SUITES) {
 		assert.equal(byOutput.lastFailure, SrtpFailure.TooShort);
 	});
 }
+
+test('AES-CM receive keystream prefetch: only for streams past 32 packets, at most 32 streams per session; the rest still decrypt', () => {
+	const suite = 'AES_CM_128_HMAC_SHA1_80';
+	const tx = new SrtpSession(suite, keyFor(suite, 9));
+	const rx = new SrtpSession(suite, keyFor(suite, 9));
+	const prefetching = (): number => (rx as unknown as { rxKeystreams: number }).rxKeystreams;
+	// 40 streams of 40 packets each (a peer with the key inventing SSRCs), interleaved.
+	for (let i = 0; i < 40; i++) {
+		for (let ssrc = 1; ssrc <= 40; ssrc++) {
+			const p = rtp(1000 + i, ssrc, 1200);
+			p.fill(ssrc + i, 12);
+			const out = rx.unprotectRtp(tx.protectRtp(p)!);
+			assert.ok(out?.equals(p), `ssrc ${ssrc} packet ${i}`);
+		}
+		assert.equal(prefetching(), i + 1 < 32 ? 0 : 32, `after ${i + 1} packets each`);
+	}
+	// Forgetting a stream frees its place for another.
+	rx.removeSsrc(5);
+	for (let i = 0; i < 40; i++) {
+		const p = rtp(2000 + i, 77, 1200);
+		assert.ok(rx.unprotectRtp(tx.protectRtp(p)!)?.equals(p));
+	}
+	assert.equal(prefetching(), 32);
+});

@@ -94,7 +94,12 @@ export class RtpScratch {
 
 		if (buffer === undefined || length > buffer.length) {
 			buffer = this.#buffer = Buffer.allocUnsafeSlow(buffer === undefined && length <= this.#initialSize ? this.#initialSize : length * 2);
-			this.#views = new Array<Buffer | undefined>(buffer.length + 1);
+			if (this.#views.length === buffer.length + 1) {
+				// After a retire(): the same size again, the cache emptied rather than reallocated.
+				this.#views.fill(undefined);
+			} else {
+				this.#views = new Array<Buffer | undefined>(buffer.length + 1);
+			}
 		}
 
 		return this.#views[length] ?? (this.#views[length] = buffer.subarray(0, length));
@@ -108,7 +113,6 @@ export class RtpScratch {
 	/** Something (a queued send) still holds the scratch: the next view() gets a new one. */
 	retire(): void {
 		this.#buffer = undefined;
-		this.#views = [];
 	}
 }
 
@@ -127,18 +131,27 @@ export const SRTP_OUT_SIZE = 2048;
  */
 class SharedSrtpOutput {
 	#output: SrtpOutput | undefined = undefined;
+	/** A queued send holds the output's buffer: renewed when next needed. */
+	#retired = false;
 
 	get current(): SrtpOutput {
-		return (this.#output ??= new SrtpOutput(SRTP_OUT_SIZE));
+		if (this.#output === undefined) {
+			this.#output = new SrtpOutput(SRTP_OUT_SIZE);
+		} else if (this.#retired) {
+			this.#output.renew();
+		}
+		this.#retired = false;
+
+		return this.#output;
 	}
 
 	/** Whether `data` lies in the current output (reads `.buffer`, a native call: not per packet). */
 	holds(data: Uint8Array): boolean {
-		return this.#output !== undefined && data.buffer === this.#output.buffer.buffer;
+		return this.#output !== undefined && !this.#retired && data.buffer === this.#output.buffer.buffer;
 	}
 
 	retire(): void {
-		this.#output = undefined;
+		this.#retired = true;
 	}
 }
 
