@@ -510,8 +510,6 @@ export class SrtpSession {
 	private readonly transform: Transform;
 	private readonly windowSize: number;
 	private readonly txRtp: Map<number, RtpSendState>;
-	/** The send state sendRoc() last used. */
-	private sendState: RtpSendState | null = null;
 	private readonly rxRtp: Map<number, RtpRecvState>;
 	private readonly txRtcp: Map<number, RtcpStreamState>;
 	private readonly rxRtcp: Map<number, RtcpStreamState>;
@@ -612,6 +610,37 @@ export class SrtpSession {
 	 * each result before the next call (a synchronous UDP send) saves an allocation per packet.
 	 */
 	protectRtp(packet: Buffer, into?: Buffer): Buffer | undefined {
+		return this.protect(packet, null, into);
+	}
+
+	/**
+	 * As protectRtp, into `output` (see SrtpOutput): returns a view of it holding the protected
+	 * packet, valid until the next call with the same output; undefined on failure (see
+	 * `lastFailure`) or when the packet does not fit (`SrtpFailure.TooLong`).
+	 */
+	protectRtpInto(packet: Buffer, output: SrtpOutput): Buffer | undefined {
+		if (packet.length + this.params.rtpTagLength > output.capacity) {
+			this.lastFailure = SrtpFailure.TooLong;
+			return undefined;
+		}
+		if (this.transform.protectRtpInto === undefined) {
+			const out = this.protectRtp(packet);
+			if (out === undefined) {
+				return undefined;
+			}
+			out.copy(output.buffer, OUTPUT_HEADROOM);
+			return output.packetView(out.length);
+		}
+		return this.protect(packet, output, undefined);
+	}
+
+	/**
+	 * protectRtp (output null: a new buffer or a view of `into`) and protectRtpInto (a transform
+	 * with protectRtpInto, into `output`): the header check, the stream's state and its ROC (the
+	 * sender estimates too, so retransmissions of packets from before a wrap get the ROC they were
+	 * first sent with).
+	 */
+	private protect(packet: Buffer, output: SrtpOutput | null, into: Buffer | undefined): Buffer | undefined {
 		const len = packet.length;
 		const hdr = rtpHeaderLength(packet, len);
 		if (hdr < 0) {
@@ -620,16 +649,6 @@ export class SrtpSession {
 		}
 		const seq = (packet[2]! << 8) | packet[3]!;
 		const ssrc = readU32(packet, 8);
-		const roc = this.sendRoc(ssrc, seq);
-		return this.transform.protectRtp(packet, len, hdr, ssrc, roc, seq, this.sendState!.keystream, into);
-	}
-
-	/**
-	 * The ROC to protect `seq` of `ssrc` with (the sender estimates too, so retransmissions of
-	 * packets from before a wrap get the ROC they were first sent with), the stream's state left in
-	 * `sendState`. Clears lastFailure.
-	 */
-	private sendRoc(ssrc: number, seq: number): number {
 		let st = this.txRtp.get(ssrc);
 		if (st === undefined) {
 			st = new RtpSendState(seq, 0, this.transform.newKeystream());
@@ -640,40 +659,11 @@ export class SrtpSession {
 			v = 0;
 		}
 		st.update(v, seq);
-		this.sendState = st;
 		this.lastFailure = SrtpFailure.None;
-		return v >>> 0;
-	}
-
-	/**
-	 * As protectRtp, into `output` (see SrtpOutput): returns a view of it holding the protected
-	 * packet, valid until the next call with the same output; undefined on failure (see
-	 * `lastFailure`) or when the packet does not fit (`SrtpFailure.TooLong`).
-	 */
-	protectRtpInto(packet: Buffer, output: SrtpOutput): Buffer | undefined {
-		const len = packet.length;
-		if (len + this.params.rtpTagLength > output.capacity) {
-			this.lastFailure = SrtpFailure.TooLong;
-			return undefined;
-		}
-		const transform = this.transform;
-		if (transform.protectRtpInto === undefined) {
-			const out = this.protectRtp(packet);
-			if (out === undefined) {
-				return undefined;
-			}
-			out.copy(output.buffer, OUTPUT_HEADROOM);
-			return output.packetView(out.length);
-		}
-		const hdr = rtpHeaderLength(packet, len);
-		if (hdr < 0) {
-			this.lastFailure = len < 12 ? SrtpFailure.TooShort : SrtpFailure.Malformed;
-			return undefined;
-		}
-		const seq = (packet[2]! << 8) | packet[3]!;
-		const ssrc = readU32(packet, 8);
-		const roc = this.sendRoc(ssrc, seq);
-		return output.packetView(transform.protectRtpInto(packet, len, hdr, ssrc, roc, seq, this.sendState!.keystream, output));
+		const roc = v >>> 0;
+		return output === null
+			? this.transform.protectRtp(packet, len, hdr, ssrc, roc, seq, st.keystream, into)
+			: output.packetView(this.transform.protectRtpInto!(packet, len, hdr, ssrc, roc, seq, st.keystream, output));
 	}
 
 	unprotectRtp(packet: Buffer): Buffer | undefined {
