@@ -9,24 +9,19 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as ortc from '../../../src/ortc';
-import { Router } from '../../../src/worker/engine/Router';
 import { Producer } from '../../../src/worker/engine/Producer';
 import { Consumer } from '../../../src/worker/engine/Consumer';
 import { nowMs } from '../../../src/worker/engine/media';
 import { RtpPacket } from '../../../src/proto/rtp/rtpPacket';
 import { L1T3, h264Stream, type H264Frame } from './layers/h264Streams';
-import { Channel, FakeTransport, feedback } from './engineDoubles';
+import { engineRouter, feedback } from './engineDoubles';
 
 const DD_URI = 'https://aomediacodec.github.io/av1-rtp-spec/#dependency-descriptor-rtp-header-extension';
 
 const h264Parameters = { 'packetization-mode': 1, 'profile-level-id': '42e01f', 'level-asymmetry-allowed': 1 };
 
 test('H264 simulcast with the dependency descriptor: switch at the target IDR, temporal layers 0/1/2 filtered, seq/timestamps continuous, markers', () => {
-	const channel = new Channel();
-	const ctx = { channel: channel as any, settings: {} as any, identity: {} as any, webRtcServers: new Map() };
-	const router = new Router('router', ctx);
-	const send = new FakeTransport('send', router, channel);
-	const recv = new FakeTransport('recv', router, channel);
+	const { channel, send, recv } = engineRouter();
 	const caps = ortc.generateRouterRtpCapabilities([
 		{ kind: 'video', mimeType: 'video/H264', clockRate: 90000, parameters: h264Parameters },
 	]);

@@ -9,7 +9,6 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as ortc from '../../../src/ortc';
-import { Router } from '../../../src/worker/engine/Router';
 import { Producer } from '../../../src/worker/engine/Producer';
 import { Consumer } from '../../../src/worker/engine/Consumer';
 import { nowMs } from '../../../src/worker/engine/media';
@@ -18,7 +17,7 @@ import { parseVp8Descriptor } from '../../../src/proto/codecs/vp8';
 import { parseVp9Descriptor } from '../../../src/proto/codecs/vp9';
 import { GenericNack } from '../../../src/proto/rtcp/nack';
 import { vp8Stream, vp9Stream, type Vp8Frame } from './layers/streams';
-import { Channel, FakeTransport, feedback } from './engineDoubles';
+import { engineRouter, FakeTransport, feedback } from './engineDoubles';
 
 
 const mediaCodecs: any[] = [
@@ -48,11 +47,7 @@ function setup(
 	preferredLayers?: { spatialLayer: number; temporalLayer?: number },
 	capabilities: any = receiverCapabilities,
 ) {
-	const channel = new Channel();
-	const ctx = { channel: channel as any, settings: {} as any, identity: {} as any, webRtcServers: new Map() };
-	const router = new Router('router', ctx);
-	const send = new FakeTransport('send', router, channel);
-	const recv = new FakeTransport('recv', router, channel);
+	const { channel, router, send, recv } = engineRouter();
 	const caps = ortc.generateRouterRtpCapabilities(mediaCodecs);
 	const rtpMapping = ortc.getProducerRtpParametersMapping(producerParameters, caps);
 	const consumable = ortc.getConsumableRtpParameters('video', producerParameters, caps, rtpMapping);

@@ -6,19 +6,14 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as ortc from '../../../src/ortc';
-import { Router } from '../../../src/worker/engine/Router';
 import { Producer } from '../../../src/worker/engine/Producer';
 import { Consumer } from '../../../src/worker/engine/Consumer';
 import { nowMs } from '../../../src/worker/engine/media';
 import { RtpPacket } from '../../../src/proto/rtp/rtpPacket';
-import { Channel, FakeTransport } from './engineDoubles';
+import { engineRouter } from './engineDoubles';
 
 test('consumer: packets of its media payload types go out, others do not (0-127, word boundaries)', () => {
-	const channel = new Channel();
-	const ctx = { channel: channel as any, settings: {} as any, identity: {} as any, webRtcServers: new Map() };
-	const router = new Router('router', ctx);
-	const send = new FakeTransport('send', router, channel);
-	const recv = new FakeTransport('recv', router, channel);
+	const { send, recv } = engineRouter();
 	const caps = ortc.generateRouterRtpCapabilities([{ kind: 'audio', mimeType: 'audio/opus', clockRate: 48000, channels: 2 }]);
 	const producerParameters: any = {
 		codecs: [{ mimeType: 'audio/opus', payloadType: 111, clockRate: 48000, channels: 2 }],

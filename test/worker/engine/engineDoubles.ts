@@ -3,7 +3,7 @@
  * answers requests through the registered handlers, and a transport that records what its
  * consumers send (media, RTX) and the RTCP feedback sent towards its producers.
  */
-import type { Router } from '../../../src/worker/engine/Router';
+import { Router } from '../../../src/worker/engine/Router';
 import type { MediaTransport } from '../../../src/worker/engine/media';
 import type { TransportOwner } from '../../../src/worker/engine/types';
 import type { RequestHandler } from '../../../src/worker/channel';
@@ -91,3 +91,12 @@ export const feedback = [
 	{ type: 'nack', parameter: '' },
 	{ type: 'nack', parameter: 'pli' },
 ];
+
+/** A router on the recording channel, with a sending and a receiving transport double. */
+export function engineRouter(): { channel: Channel; router: Router; send: FakeTransport; recv: FakeTransport } {
+	const channel = new Channel();
+	const ctx = { channel: channel as any, settings: {} as any, identity: {} as any, webRtcServers: new Map() };
+	const router = new Router('router', ctx);
+
+	return { channel, router, send: new FakeTransport('send', router, channel), recv: new FakeTransport('recv', router, channel) };
+}
