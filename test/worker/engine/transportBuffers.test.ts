@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { RateCalculator } from '../../../src/worker/engine/transports/rate';
-import { protectRtpForSend, RtpScratch, sentProtected, srtpOutput } from '../../../src/worker/engine/transports/common';
+import { protectRtpForSend, RtpScratch, releaseIfQueued, srtpOutput } from '../../../src/worker/engine/transports/common';
 import { SrtpSession } from '../../../src/proto/srtp';
 
 test('transport rate: no slots until the first update, 0 bps before; the 1 s window after', () => {
@@ -93,14 +93,14 @@ test('SRTP output: transports share the worker\'s while their sockets send synch
 
 	const a1 = protectRtpForSend(txA, rtp(1, 0xaa), free)!;
 	const wireA1 = Buffer.from(a1);
-	sentProtected(free, a1);
+	releaseIfQueued(free, a1);
 	const b1 = protectRtpForSend(txB, rtp(1, 0xbb), free)!;
 	assert.equal(b1.buffer, a1.buffer, 'one output for both transports');
 	assert.ok(srtpOutput.holds(b1));
 	assert.deepEqual(rxA.unprotectRtp(wireA1), rtp(1, 0xaa));
 
 	// B's send was queued by libuv: the output stays with it, the next packet gets another one.
-	sentProtected(queued, b1);
+	releaseIfQueued(queued, b1);
 	const heldByQueue = Buffer.from(b1);
 	const a2 = protectRtpForSend(txA, rtp(2, 0xcc), free)!;
 	assert.notEqual(a2.buffer, b1.buffer);

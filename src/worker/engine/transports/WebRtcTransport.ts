@@ -3,7 +3,7 @@ import type { Router } from '../Router';
 import { Transport, type BaseTransportOptions } from './Transport';
 import { bindListenInfos, checkWireListenInfo, closeBound, localAddressOf, type BoundListenInfo } from './listen';
 import { candidatesForSources, type IceCandidate } from './iceCandidates';
-import { protectRtpForSend, randomIceString, rtpScratch, sentProtected, type WireListenInfo } from './common';
+import { protectRtpForSend, randomIceString, releaseIfQueued, rtpScratch, type WireListenInfo } from './common';
 import type { WebRtcServer } from './WebRtcServer';
 import type { UdpSocket } from '../../net/UdpSocket';
 import type { TcpConnection } from '../../net/TcpServer';
@@ -658,7 +658,7 @@ export class WebRtcTransport extends Transport {
 		}
 		this.counters.rtpPacketsSent++;
 		this.#sendOn(selected, protectedPacket, now);
-		sentProtected(udp, protectedPacket);
+		releaseIfQueued(udp, protectedPacket);
 	}
 
 	protected override sendRtcpData(data: Buffer): void {

@@ -160,7 +160,7 @@ export const srtpOutput = new SharedSrtpOutput();
 /**
  * SRTP-protects an outgoing RTP packet for a send on `socket`: into the shared output while the
  * socket sends synchronously, else (a TCP sink, a queue, a packet too long) into a new buffer.
- * After the send, call sentProtected().
+ * After the send, call releaseIfQueued().
  */
 export function protectRtpForSend(session: SrtpSession, packet: Buffer, socket: UdpSocket | undefined): Buffer | undefined {
 	if (socket !== undefined && socket.sendBuffersFree) {
@@ -174,36 +174,34 @@ export function protectRtpForSend(session: SrtpSession, packet: Buffer, socket: 
 	return session.protectRtp(packet);
 }
 
-/** After a send of protectRtpForSend()'s result on `socket`: a queued send keeps the shared output. */
-export function sentProtected(socket: UdpSocket | undefined, sent: Buffer): void {
-	if (socket !== undefined && !socket.sendBuffersFree && srtpOutput.holds(sent)) {
+/**
+ * After a send of `sent` on `socket`: if libuv queued it instead of copying it to the kernel, the
+ * worker's shared buffer it lies in (the RTP scratch or the SRTP output) stays with that send.
+ */
+export function releaseIfQueued(socket: UdpSocket | undefined, sent: Buffer): void {
+	if (socket === undefined || socket.sendBuffersFree) {
+		return;
+	}
+	if (srtpOutput.holds(sent)) {
 		srtpOutput.retire();
+	} else if (rtpScratch.holds(sent)) {
+		rtpScratch.retire();
 	}
 }
 
 /**
  * One outgoing RTP packet of a Plain/PipeTransport on its UDP socket: SRTP-protected when there
- * is a `session`, sent, and the worker's shared buffers a queued send still holds left to it.
- * Returns the bytes sent, or undefined when protecting failed.
+ * is a `session`, then sent. Returns the bytes sent, or undefined when protecting failed.
  */
 export function sendRtpOnSocket(socket: UdpSocket, session: SrtpSession | undefined, packet: Buffer, port: number, ip: string): Buffer | undefined {
-	if (session !== undefined) {
-		const protectedPacket = protectRtpForSend(session, packet, socket);
+	const out = session === undefined ? packet : protectRtpForSend(session, packet, socket);
 
-		if (protectedPacket !== undefined) {
-			socket.send(protectedPacket, port, ip);
-			sentProtected(socket, protectedPacket);
-		}
-
-		return protectedPacket;
-	}
-	socket.send(packet, port, ip);
-	if (!socket.sendBuffersFree && rtpScratch.holds(packet)) {
-		// Queued, not copied: the scratch stays with this send.
-		rtpScratch.retire();
+	if (out !== undefined) {
+		socket.send(out, port, ip);
+		releaseIfQueued(socket, out);
 	}
 
-	return packet;
+	return out;
 }
 
 export const SRTP_MASTER_LENGTHS: Readonly<Record<SrtpCryptoSuite, number>> = {
