@@ -82,8 +82,8 @@ const GONE = new SharedPacket(EMPTY);
  * Worker-wide store of ingested packets for retransmission: a packet forwarded to N consumers
  * is copied once here (by the first consumer that keeps it) instead of once per consumer; each
  * consumer keeps only its seq -> (packet serial, timestamp) entry and rewrites the header when
- * it resends. Packets live `maxAgeMs` (the longest any consumer keeps, mediasoup's 2 s) in
- * arrival order, then their buffers are reused.
+ * it resends. Packets live as long as the longest-keeping consumer lately asked (`keptMs`, at
+ * most `maxAgeMs`, mediasoup's 2 s) in arrival order, then their buffers are reused.
  *
  * Each packet stored gets the next serial number (`gen`), and sits at `serial & mask` of a ring
  * holding the serials [oldest, next): a consumer's reference is that one number (a float64, no
